@@ -1,0 +1,128 @@
+# kiln — one Makefile for the library, the CLI and the tests.
+#
+#   make            build/kiln and build/libkiln.a (installs missing packages first)
+#   make check      everything, tests, then the tests again under ASan+UBSan
+#   make check-san  only the sanitizer build and its tests
+#   make format     clang-format over the sources
+#
+# SANITIZE=address,undefined builds into build/san/ instead of build/.
+
+CC      ?= gcc
+SANITIZE ?=
+ifeq ($(SANITIZE),)
+BUILD   := build
+OPT     := -O2 -D_FORTIFY_SOURCE=2
+else
+BUILD   := build/san
+OPT     := -O1 -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+# Packages come from Debian; scripts/bootstrap.sh installs them. The probes
+# run only for targets that compile, so `make deps` works on a bare machine.
+PKGS := libseccomp libcjson
+NEED_PKGS := $(filter-out deps clean format,$(or $(MAKECMDGOALS),all))
+ifneq ($(NEED_PKGS),)
+ifeq ($(shell command -v pkg-config >/dev/null && pkg-config --exists $(PKGS) && echo ok),)
+$(shell bash scripts/bootstrap.sh >&2)
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+ifeq ($(shell pkg-config --exists $(PKGS) && echo ok),)
+$(error missing libraries: $(PKGS); run scripts/bootstrap.sh as root)
+endif
+endif
+
+WARN    := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+           -Wformat=2 -Wno-format-nonliteral -Wundef -Wpointer-arith -Wvla
+HARDEN  := -fstack-protector-strong -fPIE -fcf-protection
+CFLAGS  := -std=gnu11 -g $(OPT) $(WARN) $(HARDEN) -MMD -MP -Iinclude -Isrc $(PKG_CFLAGS) \
+           -DKILN_LANGUAGES_DIR='"$(CURDIR)/languages"'
+LDFLAGS := -pie -Wl,-z,relro,-z,now $(if $(SANITIZE),-fsanitize=$(SANITIZE))
+LDLIBS  := $(PKG_LIBS) -lpthread
+
+LIB_SRCS := \
+	src/util/err.c \
+	src/util/buf.c \
+	src/util/utf8.c \
+	src/util/argv.c \
+	src/jail/cgroup.c \
+	src/jail/cgroup_v1.c \
+	src/jail/cgroup_v2.c \
+	src/jail/seccomp.c \
+	src/jail/rootfs.c \
+	src/jail/netns.c \
+	src/jail/msg.c \
+	src/jail/keeper.c \
+	src/jail/supervise.c \
+	src/jail/jail.c \
+	src/engine/limits.c \
+	src/engine/lang.c \
+	src/engine/engine.c \
+	src/engine/result.c \
+	src/runtime/exec.c
+
+CLI_SRCS := \
+	src/cli/main.c \
+	src/cli/opts.c \
+	src/cli/cmd_run.c \
+	src/cli/cmd_languages.c \
+	src/cli/cmd_check.c \
+	src/cli/json_out.c
+
+UNIT_TESTS := \
+	tests/unit/test_limits \
+	tests/unit/test_lang \
+	tests/unit/test_cgroup \
+	tests/unit/test_util \
+	tests/unit/test_jail
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
+
+.PHONY: all deps check check-san test-unit test-integration format clean
+all: deps $(BUILD)/kiln $(BUILD)/libkiln.a
+
+deps:
+	@bash scripts/bootstrap.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libkiln.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/kiln: $(CLI_OBJS) $(BUILD)/libkiln.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libkiln.a $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libkiln.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libkiln.a $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+test-unit: all $(UNIT_BINS)
+	@bash tests/run.sh unit $(BUILD)
+
+test-integration: all
+	@bash tests/run.sh integration $(BUILD)
+
+# The closing line of `make check` is the sum over every suite and both builds.
+check: all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined $(BUILD)/san/kiln \
+		$(UNIT_TESTS:%=build/san/%)
+	@bash tests/run.sh all $(BUILD) build/san
+
+check-san:
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined all \
+		$(UNIT_TESTS:%=build/san/%)
+	@bash tests/run.sh all build/san
+
+format:
+	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard src/*/*.h) include/kiln.h
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

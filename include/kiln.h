@@ -1,0 +1,182 @@
+/* kiln.h — public API of libkiln: run untrusted programs in a Linux jail.
+ *
+ * An engine owns the jail machinery (a read-only root filesystem, one
+ * cgroup, network namespace and uid per concurrent slot, a compiled seccomp
+ * filter) and the language definitions. kiln_execute() runs one request:
+ * it compiles the program if its language has a compile step, then runs it,
+ * each stage in a fresh jailed process, and fills a result.
+ *
+ * Threads: kiln_execute() may be called from several threads at once; at
+ * most `slots` runs proceed together and the others wait for a free slot.
+ * Errors: functions that can fail return -1 (or NULL) and write a one-line
+ * message into a caller-owned buffer; nothing in the library exits.
+ */
+#ifndef KILN_H
+#define KILN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KILN_VERSION "0.1.0"
+
+/* How a stage (compile or run) ended. The first three letters of each
+ * name are what the CLI, the JSON and the HTTP API print. */
+enum kiln_status {
+    KILN_OK = 0, /* exited with code 0 */
+    KILN_RE,     /* runtime error: exited with a non-zero code */
+    KILN_SG,     /* killed by a signal it raised or received */
+    KILN_TO,     /* time limit: CPU time or wall time */
+    KILN_ML,     /* memory limit: the kernel's OOM killer fired in its cgroup */
+    KILN_OL,     /* output limit: stdout or stderr grew past its limit */
+    KILN_CE,     /* compile error (overall status only) */
+    KILN_XX,     /* the sandbox failed, not the program: see `message` */
+};
+
+const char *kiln_status_name(enum kiln_status status);
+
+/* Limits of one stage. Zero in a request means "the engine's default";
+ * every value is then checked against the engine's maxima. */
+struct kiln_limits {
+    uint32_t cpu_ms;     /* CPU time of all processes of the run */
+    uint32_t wall_ms;    /* wall-clock time from start to exit */
+    uint32_t mem_kib;    /* memory of all processes, page cache included */
+    uint32_t procs;      /* processes and threads alive at once */
+    uint32_t output_kib; /* bytes kept of stdout and of stderr, each */
+    uint32_t fsize_kib;  /* largest file the run may write */
+    uint32_t disk_kib;   /* size of each writable tmpfs (/box, /tmp, ...) */
+    uint32_t nofile;     /* open file descriptors per process */
+};
+
+/* One row of the limits table: used by the CLI, the config file and the
+ * HTTP APIs so that every front end names, bounds and documents a limit
+ * the same way. */
+struct kiln_limit_field {
+    const char *name; /* "cpu_ms", "mem_kib", ... */
+    size_t offset;    /* offset of the uint32_t in struct kiln_limits */
+    uint32_t min, max;
+    const char *unit;
+    const char *what;
+};
+extern const struct kiln_limit_field kiln_limit_fields[];
+extern const size_t kiln_limit_field_count;
+
+/* Fills `dst` where it is zero from `defaults`, then checks every value
+ * against [field.min, min(field.max, maxima)]. Returns -1 naming the first
+ * field out of range. */
+int kiln_limits_resolve(struct kiln_limits *dst, const struct kiln_limits *defaults,
+                        const struct kiln_limits *maxima, char *err, size_t errlen);
+
+struct kiln_config {
+    const char *languages_dir; /* folder of *.lang definitions */
+    unsigned slots;            /* runs that may proceed at once */
+    uint32_t uid_base;         /* slot i runs as uid and gid uid_base + i */
+    const char *cgroup_name;   /* folder kiln creates under each hierarchy */
+    struct kiln_limits run_defaults, run_maxima;
+    struct kiln_limits compile_defaults, compile_maxima;
+};
+
+/* Defaults: the compiled-in languages folder, 2 slots, uid 62000, "kiln". */
+void kiln_config_init(struct kiln_config *cfg);
+
+typedef struct kiln_engine kiln_engine;
+
+/* Needs root. Builds the jail's root filesystem, cgroups and seccomp
+ * filter, and reads the language definitions. */
+kiln_engine *kiln_engine_create(const struct kiln_config *cfg, char *err, size_t errlen);
+/* Removes every cgroup and namespace the engine made. Accepts NULL. */
+void kiln_engine_destroy(kiln_engine *engine);
+
+/* A source file. `name` is relative, may hold subfolders, never "..". */
+struct kiln_file {
+    const char *name;
+    const char *data;
+    size_t len;
+};
+
+struct kiln_request {
+    const char *language;           /* a name or an alias */
+    const struct kiln_file *files;  /* files[0] is the entry point */
+    size_t nfiles;
+    const char *stdin_data;         /* may be NULL */
+    size_t stdin_len;
+    const char *const *args;        /* program arguments, after the run command */
+    size_t nargs;
+    struct kiln_limits run_limits;     /* zeros: engine defaults */
+    struct kiln_limits compile_limits; /* zeros: engine defaults */
+};
+
+struct kiln_stage {
+    enum kiln_status status;
+    int exit_code;      /* valid when the process exited */
+    int signal;         /* the killing signal, or 0 */
+    char *out;          /* stdout, NUL-terminated; may hold other NULs */
+    size_t out_len;
+    bool out_truncated;
+    char *err;          /* stderr */
+    size_t err_len;
+    bool err_truncated;
+    uint64_t cpu_ms;
+    uint64_t wall_ms;
+    uint64_t mem_kib;   /* peak memory of the run's cgroup */
+    char message[256];  /* why, for anything but OK and RE; else "" */
+};
+
+struct kiln_result {
+    enum kiln_status status; /* CE if compilation failed, else run.status */
+    bool compiled;           /* the language had a compile step and it ran */
+    struct kiln_stage compile;
+    struct kiln_stage run;
+    char language[32];       /* canonical name */
+    char version[64];        /* "" unless kiln_language_version ran before */
+};
+
+/* Runs a request to completion. Returns 0 when a result was produced (its
+ * status may still be XX when the sandbox failed mid-run), -1 when the
+ * request itself is invalid (unknown language, bad file name, limit out of
+ * range), with the reason in err. Free the result with kiln_result_free. */
+int kiln_execute(kiln_engine *engine, const struct kiln_request *req,
+                 struct kiln_result *result, char *err, size_t errlen);
+void kiln_result_free(struct kiln_result *result);
+
+/* Language definitions as loaded, whether or not their toolchain is here. */
+struct kiln_language_info {
+    const char *name;
+    const char *display;
+    const char *aliases;   /* space-separated */
+    const char *source;    /* default entry file name */
+    bool compiled;
+    bool available;        /* its commands resolve inside the jail */
+    const char *missing;   /* the command that did not resolve, or NULL */
+};
+size_t kiln_language_count(const kiln_engine *engine);
+/* By name or alias (case-insensitive); -1 if unknown. */
+int kiln_language_lookup(const kiln_engine *engine, const char *name,
+                         struct kiln_language_info *out);
+/* By the ending of a file name ("hello.c" -> c); -1 if none claims it. */
+int kiln_language_for_file(const kiln_engine *engine, const char *filename,
+                           struct kiln_language_info *out);
+int kiln_language_get(const kiln_engine *engine, size_t index, struct kiln_language_info *out);
+/* Runs the language's version command in the jail once per engine (then
+ * cached) and writes the version number it printed ("3.11.2"). */
+int kiln_language_version(kiln_engine *engine, const char *language, char *buf, size_t buflen,
+                          char *err, size_t errlen);
+
+/* What the jail uses on this host, for `kiln check`. */
+struct kiln_host_report {
+    const char *cgroup_version; /* "v1" or "v2" */
+    bool cg_memory, cg_pids, cg_cpu;
+    unsigned seccomp_rules;
+    unsigned slots;
+    uint32_t uid_base;
+};
+void kiln_engine_report(const kiln_engine *engine, struct kiln_host_report *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

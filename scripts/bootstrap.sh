@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what kiln needs to build and test, and nothing that is already there.
+# Idempotent: every step first checks whether its work is done. Called by the
+# Makefile's `deps` target; safe to run by hand. Needs root for apt-get.
+set -euo pipefail
+
+# Debian packages the build links against, and the tools the tests drive.
+BUILD_PKGS=(gcc g++ make pkg-config libseccomp-dev libcjson-dev
+            libmicrohttpd-dev libcmocka-dev)
+# Toolchains of the starter languages (python, javascript via node, c, cpp, bash).
+LANG_PKGS=(python3 bash)
+
+missing=()
+for pkg in "${BUILD_PKGS[@]}" "${LANG_PKGS[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$pkg")
+    fi
+done
+# node may come from Debian's nodejs or from another vendor's package; either serves.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "bootstrap: missing packages: ${missing[*]}; run as root to install them" >&2
+    exit 1
+fi
+echo "bootstrap: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,69 @@
+/* cmd_languages.c — `kiln languages`: every definition, installed or not. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static cJSON *aliases_json(const char *aliases)
+{
+    cJSON *a = cJSON_CreateArray();
+    char word[64];
+    for (const char *p = aliases; a && *p;) {
+        size_t n = strcspn(p, " ");
+        if (n && n < sizeof word) {
+            memcpy(word, p, n);
+            word[n] = '\0';
+            cJSON_AddItemToArray(a, cJSON_CreateString(word));
+        }
+        p += n + (p[n] == ' ');
+    }
+    return a;
+}
+
+int cmd_languages(int argc, char **argv)
+{
+    int rc;
+    bool json = cli_json_flag(argc, argv,
+                           "usage: kiln languages [--json]\n"
+                           "Lists every language definition: name, aliases, version, and whether\n"
+                           "its toolchain is installed (the version comes from the toolchain).\n",
+                           &rc);
+    if (rc >= 0)
+        return rc;
+    kiln_engine *e = cli_engine();
+    if (!e)
+        return CLI_EXIT_XX;
+    cJSON *doc = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(doc, "languages");
+    if (!json)
+        printf("%-12s %-22s %-12s %s\n", "NAME", "ALIASES", "VERSION", "STATUS");
+    for (size_t i = 0; i < kiln_language_count(e); i++) {
+        struct kiln_language_info li;
+        char version[64] = "", err[256] = "";
+        kiln_language_get(e, i, &li);
+        if (li.available && kiln_language_version(e, li.name, version, sizeof version, err,
+                                                  sizeof err) < 0)
+            snprintf(version, sizeof version, "?");
+        if (!json) {
+            printf("%-12s %-22s %-12s %s%s%s\n", li.name, li.aliases, li.available ? version : "-",
+                   li.available ? "available" : "unavailable: ", li.missing ? li.missing : "",
+                   li.missing ? " not installed" : "");
+            continue;
+        }
+        cJSON *l = cJSON_CreateObject();
+        cJSON_AddStringToObject(l, "name", li.name);
+        cJSON_AddStringToObject(l, "display", li.display);
+        cJSON_AddItemToObject(l, "aliases", aliases_json(li.aliases));
+        cJSON_AddStringToObject(l, "version", version);
+        cJSON_AddBoolToObject(l, "available", li.available);
+        cJSON_AddBoolToObject(l, "compiled", li.compiled);
+        if (li.missing)
+            cJSON_AddStringToObject(l, "missing", li.missing);
+        cJSON_AddItemToArray(list, l);
+    }
+    rc = 0;
+    if (json && json_print(doc) < 0)
+        rc = CLI_EXIT_XX;
+    cJSON_Delete(doc);
+    kiln_engine_destroy(e);
+    return rc;
+}

@@ -1,0 +1,257 @@
+/* engine.c — the engine object: configuration, jail, languages, and the
+ * synchronous execute path shared by the CLI and the server. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/lang.h"
+#include "jail/jail.h"
+#include "kiln.h"
+#include "runtime/exec.h"
+#include "util/err.h"
+
+#ifndef KILN_LANGUAGES_DIR
+#define KILN_LANGUAGES_DIR "/usr/local/share/kiln/languages"
+#endif
+
+struct lang_state {
+    const char *missing; /* first command that does not resolve, or NULL */
+    char version[64];    /* "" until first asked */
+};
+
+struct kiln_engine {
+    struct kiln_config cfg;
+    struct jail *jail;
+    struct lang_registry *langs;
+    struct lang_state *lang_state; /* parallel to the registry */
+    pthread_mutex_t lock;          /* guards lang_state[].version */
+};
+
+void kiln_config_init(struct kiln_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->languages_dir = KILN_LANGUAGES_DIR;
+    cfg->slots = 2;
+    cfg->uid_base = 62000;
+    cfg->cgroup_name = "kiln";
+    cfg->run_defaults = (struct kiln_limits){
+        .cpu_ms = 5000, .wall_ms = 10000, .mem_kib = 256 << 10, .procs = 64,
+        .output_kib = 1024, .fsize_kib = 64 << 10, .disk_kib = 64 << 10, .nofile = 256,
+    };
+    cfg->run_maxima = (struct kiln_limits){
+        .cpu_ms = 60000, .wall_ms = 120000, .mem_kib = 4 << 20, .procs = 1024,
+        .output_kib = 64 << 10, .fsize_kib = 1 << 20, .disk_kib = 1 << 20, .nofile = 4096,
+    };
+    cfg->compile_defaults = (struct kiln_limits){
+        .cpu_ms = 15000, .wall_ms = 30000, .mem_kib = 1 << 20, .procs = 64,
+        .output_kib = 1024, .fsize_kib = 256 << 10, .disk_kib = 256 << 10, .nofile = 256,
+    };
+    cfg->compile_maxima = (struct kiln_limits){
+        .cpu_ms = 120000, .wall_ms = 240000, .mem_kib = 4 << 20, .procs = 1024,
+        .output_kib = 64 << 10, .fsize_kib = 1 << 20, .disk_kib = 1 << 20, .nofile = 4096,
+    };
+}
+
+kiln_engine *kiln_engine_create(const struct kiln_config *cfg, char *err, size_t errlen)
+{
+    kiln_engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        err_set(err, errlen, "out of memory");
+        return NULL;
+    }
+    e->cfg = *cfg;
+    pthread_mutex_init(&e->lock, NULL);
+    e->langs = lang_registry_load(cfg->languages_dir, err, errlen);
+    if (!e->langs)
+        goto fail;
+    size_t n = lang_registry_count(e->langs);
+    e->lang_state = calloc(n ? n : 1, sizeof *e->lang_state);
+    if (!e->lang_state) {
+        err_set(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++)
+        exec_available(lang_registry_at(e->langs, i), &e->lang_state[i].missing);
+    struct jail_config jc = { .slots = cfg->slots, .uid_base = cfg->uid_base,
+                              .cgroup_name = cfg->cgroup_name };
+    e->jail = jail_create(&jc, err, errlen);
+    if (!e->jail)
+        goto fail;
+    return e;
+fail:
+    kiln_engine_destroy(e);
+    return NULL;
+}
+
+void kiln_engine_destroy(kiln_engine *e)
+{
+    if (!e)
+        return;
+    jail_destroy(e->jail);
+    lang_registry_free(e->langs);
+    free(e->lang_state);
+    pthread_mutex_destroy(&e->lock);
+    free(e);
+}
+
+static size_t lang_index(const kiln_engine *e, const struct lang_def *def)
+{
+    for (size_t i = 0; i < lang_registry_count(e->langs); i++)
+        if (lang_registry_at(e->langs, i) == def)
+            return i;
+    return 0;
+}
+
+/* Engine defaults, then the language's overrides within the maxima, then
+ * the request's values, each checked against the maxima. */
+static int resolve_limits(struct kiln_limits *dst, const struct kiln_limits *requested,
+                          const struct kiln_limits *defaults, const struct kiln_limits *lang,
+                          const struct kiln_limits *maxima, const char *stage, char *err,
+                          size_t errlen)
+{
+    struct kiln_limits d = *defaults;
+    for (size_t i = 0; i < kiln_limit_field_count; i++) {
+        size_t off = kiln_limit_fields[i].offset;
+        uint32_t over = *(const uint32_t *)((const char *)lang + off);
+        uint32_t max = *(const uint32_t *)((const char *)maxima + off);
+        if (over)
+            *(uint32_t *)((char *)&d + off) = over < max ? over : max;
+    }
+    *dst = *requested;
+    if (kiln_limits_resolve(dst, &d, maxima, err, errlen) < 0)
+        return err_prefix(err, errlen, stage);
+    return 0;
+}
+
+static int validate_files(const struct kiln_request *req, char *err, size_t errlen)
+{
+    if (req->nfiles == 0 || !req->files)
+        return err_set(err, errlen, "no files to run");
+    for (size_t i = 0; i < req->nfiles; i++) {
+        if (!box_path_valid(req->files[i].name))
+            return err_set(err, errlen, "invalid file name '%s': relative paths only, no '..'",
+                           req->files[i].name ? req->files[i].name : "(null)");
+        if (!req->files[i].data && req->files[i].len)
+            return err_set(err, errlen, "file '%s' has no data", req->files[i].name);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(req->files[k].name, req->files[i].name))
+                return err_set(err, errlen, "file '%s' given twice", req->files[i].name);
+    }
+    if (strchr(req->files[0].name, '/'))
+        return err_set(err, errlen, "the entry file '%s' must be at the top level",
+                       req->files[0].name);
+    return 0;
+}
+
+static const struct lang_def *find_language(kiln_engine *e, const char *name, char *err,
+                                            size_t errlen)
+{
+    const struct lang_def *def = name ? lang_registry_find(e->langs, name) : NULL;
+    if (!def) {
+        err_set(err, errlen, "unknown language '%s'", name ? name : "(none)");
+        return NULL;
+    }
+    const char *missing = e->lang_state[lang_index(e, def)].missing;
+    if (missing) {
+        err_set(err, errlen, "language '%s' is not available: '%s' is not installed", def->name,
+                missing);
+        return NULL;
+    }
+    return def;
+}
+
+int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_result *res,
+                 char *err, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    const struct lang_def *def = find_language(e, req->language, err, errlen);
+    if (!def || validate_files(req, err, errlen) < 0)
+        return -1;
+    struct exec_job job = { .lang = def, .req = req };
+    if (resolve_limits(&job.run_limits, &req->run_limits, &e->cfg.run_defaults,
+                       &def->run_limits, &e->cfg.run_maxima, "run", err, errlen) < 0 ||
+        resolve_limits(&job.compile_limits, &req->compile_limits, &e->cfg.compile_defaults,
+                       &def->compile_limits, &e->cfg.compile_maxima, "compile", err, errlen) < 0)
+        return -1;
+    snprintf(res->language, sizeof res->language, "%s", def->name);
+    pthread_mutex_lock(&e->lock);
+    snprintf(res->version, sizeof res->version, "%s", e->lang_state[lang_index(e, def)].version);
+    pthread_mutex_unlock(&e->lock);
+    unsigned slot = jail_slot_acquire(e->jail);
+    int rc = exec_execute(e->jail, slot, &job, res, err, errlen);
+    jail_slot_release(e->jail, slot);
+    if (rc < 0)
+        kiln_result_free(res);
+    return rc;
+}
+
+size_t kiln_language_count(const kiln_engine *e)
+{
+    return lang_registry_count(e->langs);
+}
+
+int kiln_language_lookup(const kiln_engine *e, const char *name, struct kiln_language_info *out)
+{
+    const struct lang_def *d = lang_registry_find(e->langs, name);
+    return d ? kiln_language_get(e, lang_index(e, d), out) : -1;
+}
+
+int kiln_language_for_file(const kiln_engine *e, const char *filename,
+                           struct kiln_language_info *out)
+{
+    const struct lang_def *d = lang_registry_find_by_file(e->langs, filename);
+    return d ? kiln_language_get(e, lang_index(e, d), out) : -1;
+}
+
+void kiln_engine_report(const kiln_engine *e, struct kiln_host_report *out)
+{
+    struct jail_report r;
+    jail_report(e->jail, &r);
+    *out = (struct kiln_host_report){
+        .cgroup_version = r.cgroup_version, .cg_memory = r.cg_memory, .cg_pids = r.cg_pids,
+        .cg_cpu = r.cg_cpu, .seccomp_rules = r.seccomp_rules, .slots = r.slots,
+        .uid_base = r.uid_base,
+    };
+}
+
+int kiln_language_get(const kiln_engine *e, size_t index, struct kiln_language_info *out)
+{
+    if (index >= lang_registry_count(e->langs))
+        return -1;
+    const struct lang_def *d = lang_registry_at(e->langs, index);
+    out->name = d->name;
+    out->display = d->display;
+    out->aliases = d->aliases;
+    out->source = d->source;
+    out->compiled = d->compile_argv != NULL;
+    out->missing = e->lang_state[index].missing;
+    out->available = out->missing == NULL;
+    return 0;
+}
+
+int kiln_language_version(kiln_engine *e, const char *language, char *buf, size_t buflen,
+                          char *err, size_t errlen)
+{
+    const struct lang_def *def = find_language(e, language, err, errlen);
+    if (!def)
+        return -1;
+    struct lang_state *st = &e->lang_state[lang_index(e, def)];
+    pthread_mutex_lock(&e->lock);
+    int cached = st->version[0] != '\0';
+    if (cached)
+        snprintf(buf, buflen, "%s", st->version);
+    pthread_mutex_unlock(&e->lock);
+    if (cached)
+        return 0;
+    unsigned slot = jail_slot_acquire(e->jail);
+    int rc = exec_version(e->jail, slot, def, buf, buflen, err, errlen);
+    jail_slot_release(e->jail, slot);
+    if (rc == 0) {
+        pthread_mutex_lock(&e->lock);
+        snprintf(st->version, sizeof st->version, "%s", buf);
+        pthread_mutex_unlock(&e->lock);
+    }
+    return rc;
+}

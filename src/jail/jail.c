@@ -1,0 +1,492 @@
+/* jail.c — the jail: made once per engine, entered once per run.
+ *
+ * Theory of operation.
+ *
+ *   supervisor (the engine's thread, root)
+ *     └─ keeper: raw clone with new PID, IPC and UTS namespaces; pid 1
+ *          └─ program: the slot's uid, no capabilities, no_new_privs,
+ *             seccomp; exec of the run command
+ *
+ * Made once (jail_create): a template mount namespace holding the
+ * read-only root (rootfs.c), the seccomp filter as BPF (seccomp.c), and
+ * per slot an empty network namespace (netns.c), a cgroup (cgroup.c) and
+ * a uid. Slots are the unit of concurrency: one run per slot at a time, so
+ * a uid, a cgroup and a network namespace never hold two runs at once.
+ *
+ * Per run (jail_run), in order:
+ *   1. the supervisor sets the slot's cgroup limits, resets its counters,
+ *      makes the pipes (stdout, stderr), a sealed memfd with stdin, a
+ *      message socketpair, and formats everything the keeper will need;
+ *   2. clone; the supervisor moves the keeper into the cgroup, then says
+ *      ATTACHED, so that every byte the run allocates is charged there;
+ *   3. the keeper enters a private copy of the root with fresh tmpfs,
+ *      writes the files, starts the program (keeper.c) and reports;
+ *   4. the supervisor pumps output and enforces the limits (supervise.c);
+ *   5. the keeper reaps the program, kills what it left, reports EXITED,
+ *      optionally sends /box back, and exits; its namespace and mounts go
+ *      with it. The supervisor reads the cgroup's figures and, as a safety
+ *      net, kills anything still in the cgroup.
+ *
+ * Ownership: the supervisor owns every fd it created and closes its copies
+ * of the keeper's ends right after the clone. The keeper owns nothing the
+ * supervisor needs. No path inside a box is ever followed by the host: the
+ * files go in and out through the keeper, inside the jail.
+ */
+#define _GNU_SOURCE
+#include "jail.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "jail/cgroup.h"
+#include "jail/keeper.h"
+#include "jail/msg.h"
+#include "jail/netns.h"
+#include "jail/rootfs.h"
+#include "jail/seccomp.h"
+#include "jail/supervise.h"
+#include "util/err.h"
+
+struct jail_slot {
+    struct cg_slot *cg;
+    int net_fd;
+    uint32_t uid;
+    bool busy;
+};
+
+struct jail {
+    struct cg_host cg_host;
+    char group[128];   /* "kiln/<pid>-<random>": this jail's cgroups */
+    int mnt_fd;
+    struct seccomp_prog seccomp;
+    unsigned ncpus;
+    unsigned nslots;
+    struct jail_slot *slots;
+    pthread_mutex_t lock;
+    pthread_cond_t slot_freed;
+};
+
+static int create_slots(struct jail *j, uint32_t uid_base, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < j->nslots; i++) {
+        struct jail_slot *s = &j->slots[i];
+        char group[160];
+        s->uid = uid_base + i;
+        if (netns_create_empty(&s->net_fd, err, errlen) < 0)
+            return -1;
+        snprintf(group, sizeof group, "%s/slot%u", j->group, i);
+        s->cg = cg_slot_create(&j->cg_host, group, err, errlen);
+        if (!s->cg)
+            return -1;
+    }
+    return 0;
+}
+
+struct jail *jail_create(const struct jail_config *cfg, char *err, size_t errlen)
+{
+    if (geteuid() != 0) {
+        err_set(err, errlen, "kiln must run as root: it creates namespaces, mounts and cgroups");
+        return NULL;
+    }
+    if (cfg->slots == 0 || cfg->slots > 1024 || cfg->uid_base == 0 ||
+        cfg->uid_base > 0x7fffffff - cfg->slots) {
+        err_set(err, errlen, "invalid jail config: slots %u, uid_base %u", cfg->slots,
+                cfg->uid_base);
+        return NULL;
+    }
+    struct jail *j = calloc(1, sizeof *j);
+    struct jail_slot *slots = calloc(cfg->slots, sizeof *slots);
+    if (!j || !slots) {
+        free(j);
+        free(slots);
+        err_set(err, errlen, "out of memory");
+        return NULL;
+    }
+    j->slots = slots;
+    j->nslots = cfg->slots;
+    j->mnt_fd = -1;
+    for (unsigned i = 0; i < cfg->slots; i++)
+        slots[i].net_fd = -1;
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->slot_freed, NULL);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    j->ncpus = n > 0 ? (unsigned)n : 1;
+    uint32_t tag = 0;
+    if (getrandom(&tag, sizeof tag, 0) < 0)
+        tag = (uint32_t)getpid();
+    snprintf(j->group, sizeof j->group, "%s/%d-%08x", cfg->cgroup_name ? cfg->cgroup_name : "kiln",
+             (int)getpid(), tag);
+    if (cg_host_detect(&j->cg_host, err, errlen) < 0 ||
+        seccomp_compile(&j->seccomp, err, errlen) < 0 ||
+        rootfs_create(&j->mnt_fd, cfg->slots, cfg->uid_base, err, errlen) < 0 ||
+        create_slots(j, cfg->uid_base, err, errlen) < 0) {
+        jail_destroy(j);
+        return NULL;
+    }
+    return j;
+}
+
+void jail_destroy(struct jail *j)
+{
+    if (!j)
+        return;
+    for (unsigned i = 0; i < j->nslots; i++) {
+        cg_slot_destroy(j->slots[i].cg);
+        if (j->slots[i].net_fd >= 0)
+            close(j->slots[i].net_fd);
+    }
+    if (j->cg_host.version != CG_NONE)
+        cg_group_remove(&j->cg_host, j->group);
+    if (j->mnt_fd >= 0)
+        close(j->mnt_fd);
+    seccomp_prog_free(&j->seccomp);
+    pthread_cond_destroy(&j->slot_freed);
+    pthread_mutex_destroy(&j->lock);
+    free(j->slots);
+    free(j);
+}
+
+unsigned jail_slot_acquire(struct jail *j)
+{
+    pthread_mutex_lock(&j->lock);
+    for (;;) {
+        for (unsigned i = 0; i < j->nslots; i++)
+            if (!j->slots[i].busy) {
+                j->slots[i].busy = true;
+                pthread_mutex_unlock(&j->lock);
+                return i;
+            }
+        pthread_cond_wait(&j->slot_freed, &j->lock);
+    }
+}
+
+void jail_slot_release(struct jail *j, unsigned slot)
+{
+    pthread_mutex_lock(&j->lock);
+    j->slots[slot].busy = false;
+    pthread_cond_signal(&j->slot_freed);
+    pthread_mutex_unlock(&j->lock);
+}
+
+bool box_path_valid(const char *name)
+{
+    size_t total = 0, comp = 0;
+    if (!name || !*name || *name == '/')
+        return false;
+    for (const char *p = name;; p++) {
+        if (*p == '/' || *p == '\0') {
+            const char *start = p - comp;
+            if (comp == 0 || (comp == 1 && start[0] == '.') ||
+                (comp == 2 && start[0] == '.' && start[1] == '.'))
+                return false;
+            if (*p == '\0')
+                return true;
+            comp = 0;
+        } else {
+            if ((unsigned char)*p < 0x20 || *p == 0x7f || ++comp > 255)
+                return false;
+        }
+        if (++total > 1024)
+            return false;
+    }
+}
+
+int jail_resolve_command(const char *name, char *path, size_t pathlen)
+{
+    if (strchr(name, '/')) {
+        if (strlen(name) >= pathlen)
+            return -1;
+        strcpy(path, name);
+        return 0;
+    }
+    const char *dirs = JAIL_PATH;
+    while (*dirs) {
+        size_t dl = strcspn(dirs, ":");
+        struct stat st;
+        if ((size_t)snprintf(path, pathlen, "%.*s/%s", (int)dl, dirs, name) < pathlen &&
+            stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+            return 0;
+        dirs += dl + (dirs[dl] == ':');
+    }
+    return -1;
+}
+
+void jail_report(const struct jail *j, struct jail_report *out)
+{
+    out->cgroup_version = cg_version_name(j->cg_host.version);
+    out->cg_memory = j->cg_host.memory[0] != '\0';
+    out->cg_pids = j->cg_host.pids[0] != '\0';
+    out->cg_cpu = j->cg_host.cpu[0] != '\0';
+    out->seccomp_rules = j->seccomp.rules;
+    out->slots = j->nslots;
+    out->uid_base = j->nslots ? j->slots[0].uid : 0;
+}
+
+void jail_files_free(struct jail_file *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(files[i].name);
+        free(files[i].data);
+    }
+    free(files);
+}
+
+void jail_outcome_free(struct jail_outcome *o)
+{
+    if (!o)
+        return;
+    buf_free(&o->out);
+    buf_free(&o->err);
+    jail_files_free(o->files, o->nfiles);
+    o->files = NULL;
+    o->nfiles = 0;
+}
+
+/* A sealed memfd: the program reads its stdin as a file, the supervisor
+ * never blocks on a pipe the program does not drain. */
+static int make_stdin(const char *data, size_t len, char *err, size_t errlen)
+{
+    int fd = memfd_create("stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0)
+        return err_set(err, errlen, "memfd_create: %m");
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return err_set(err, errlen, "write stdin memfd: %m");
+        }
+        done += (size_t)n;
+    }
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
+        lseek(fd, 0, SEEK_SET) < 0) {
+        close(fd);
+        return err_set(err, errlen, "seal stdin memfd: %m");
+    }
+    return fd;
+}
+
+static void set_rlimits(struct keeper_plan *p, const struct kiln_limits *l)
+{
+    /* RLIMIT_CPU backs up the supervisor's cgroup check (whole seconds). */
+    rlim_t cpu_s = l->cpu_ms / 1000 + 2;
+    rlim_t mem = (rlim_t)l->mem_kib * 1024;
+    rlim_t stack = mem < (256u << 20) ? mem : (256u << 20);
+    struct { int r; rlim_t v; } t[KEEPER_RLIMITS] = {
+        { RLIMIT_CPU, cpu_s },
+        { RLIMIT_FSIZE, (rlim_t)l->fsize_kib * 1024 },
+        { RLIMIT_NOFILE, l->nofile },
+        /* Counts the slot uid's processes: pids.max's twin for hosts
+         * without the pids controller. */
+        { RLIMIT_NPROC, l->procs },
+        { RLIMIT_CORE, 0 },
+        { RLIMIT_STACK, stack },
+        { RLIMIT_MSGQUEUE, 0 },
+    };
+    for (size_t i = 0; i < KEEPER_RLIMITS; i++) {
+        p->rlimits[i].resource = t[i].r;
+        p->rlimits[i].lim.rlim_cur = p->rlimits[i].lim.rlim_max = t[i].v;
+    }
+}
+
+struct run_fds {
+    int chan[2], out[2], err[2], in;
+};
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+static void run_fds_close(struct run_fds *f)
+{
+    for (int i = 0; i < 2; i++) {
+        close_fd(&f->chan[i]);
+        close_fd(&f->out[i]);
+        close_fd(&f->err[i]);
+    }
+    close_fd(&f->in);
+}
+
+static int run_fds_open(struct run_fds *f, const struct jail_spec *spec, char *err, size_t errlen)
+{
+    f->chan[0] = f->chan[1] = f->out[0] = f->out[1] = f->err[0] = f->err[1] = f->in = -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, f->chan) < 0)
+        return err_set(err, errlen, "socketpair: %m");
+    if (pipe2(f->out, O_CLOEXEC) < 0 || pipe2(f->err, O_CLOEXEC) < 0) {
+        run_fds_close(f);
+        return err_set(err, errlen, "pipe: %m");
+    }
+    f->in = make_stdin(spec->stdin_data ? spec->stdin_data : "", spec->stdin_len, err, errlen);
+    if (f->in < 0) {
+        run_fds_close(f);
+        return -1;
+    }
+    return 0;
+}
+
+static void describe_signal(struct jail_outcome *o, int sig)
+{
+    const char *name = sigabbrev_np(sig);
+    if (sig == SIGXFSZ)
+        snprintf(o->message, sizeof o->message, "file size limit exceeded (SIGXFSZ)");
+    else
+        snprintf(o->message, sizeof o->message, "killed by signal %d (SIG%s)", sig,
+                 name ? name : "?");
+}
+
+/* Turns what the keeper reported and what the cgroup counted into a status. */
+static void decide_status(const struct supervision *s, const struct cg_usage *u,
+                          const struct kiln_limits *l, struct jail_outcome *o)
+{
+    if (s->exited && WIFSIGNALED(s->wait_status))
+        o->signal = WTERMSIG(s->wait_status);
+    else if (s->exited)
+        o->exit_code = WEXITSTATUS(s->wait_status);
+    if (s->failed) {
+        o->status = KILN_XX;
+        snprintf(o->message, sizeof o->message, "jail setup failed: %s: %s", s->fail_what,
+                 strerror(s->fail_errno));
+    } else if (s->kill_reason != KILN_OK) {
+        o->status = s->kill_reason;
+        snprintf(o->message, sizeof o->message, "%s", s->kill_message);
+    } else if (u->oom_kills > 0) {
+        o->status = KILN_ML;
+        snprintf(o->message, sizeof o->message, "memory limit of %u KiB exceeded", l->mem_kib);
+    } else if (!s->exited) {
+        o->status = KILN_XX;
+        snprintf(o->message, sizeof o->message, "the run's keeper ended without a report");
+    } else if (o->cpu_ms > l->cpu_ms || o->signal == SIGXCPU) {
+        o->status = KILN_TO;
+        snprintf(o->message, sizeof o->message, "CPU time limit of %u ms exceeded", l->cpu_ms);
+    } else if (o->signal) {
+        o->status = KILN_SG;
+        describe_signal(o, o->signal);
+    } else
+        o->status = o->exit_code ? KILN_RE : KILN_OK;
+}
+
+static void fill_plan(struct keeper_plan *p, const struct jail *j, const struct jail_slot *slot,
+                      const struct jail_spec *spec, const struct run_fds *f)
+{
+    memset(p, 0, sizeof *p);
+    p->chan = f->chan[1];
+    p->stdin_fd = f->in;
+    p->out_fd = f->out[1];
+    p->err_fd = f->err[1];
+    p->mnt_fd = j->mnt_fd;
+    p->net_fd = slot->net_fd;
+    p->uid = slot->uid;
+    rootfs_run_opts_format(&p->mounts, slot->uid, spec->limits.disk_kib);
+    set_rlimits(p, &spec->limits);
+    p->seccomp = &j->seccomp;
+    p->argv = spec->argv;
+    p->envp = spec->envp;
+    p->files = spec->files;
+    p->nfiles = spec->nfiles;
+    p->collect = spec->collect;
+}
+
+static int prepare_slot(struct jail_slot *slot, const struct kiln_limits *l, char *err,
+                        size_t errlen)
+{
+    if (cg_slot_kill_all(slot->cg, err, errlen) < 0 ||
+        cg_slot_set_limits(slot->cg, (uint64_t)l->mem_kib * 1024, l->procs, err, errlen) < 0 ||
+        cg_slot_prepare(slot->cg, err, errlen) < 0)
+        return err_prefix(err, errlen, "cgroup");
+    return 0;
+}
+
+/* Clone the keeper, attach it to the cgroup and let it go. */
+static pid_t start_keeper(struct jail_slot *slot, struct keeper_plan *plan, int chan, char *err,
+                          size_t errlen)
+{
+    pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD,
+                               0, 0, 0, 0);
+    if (pid == 0)
+        keeper_main(plan);
+    if (pid < 0)
+        return err_set(err, errlen, "clone: %m");
+    if (cg_slot_attach(slot->cg, pid, err, errlen) < 0 ||
+        msg_send(chan, MSG_ATTACHED, NULL, 0) < 0) {
+        if (errno)
+            err_prefix(err, errlen, "attach keeper");
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        return -1;
+    }
+    return pid;
+}
+
+static void finish_outcome(struct jail_slot *slot, struct supervision *sv,
+                           const struct jail_spec *spec, struct jail_outcome *out)
+{
+    struct cg_usage usage = { 0 };
+    char cgerr[256];
+    if (cg_slot_usage(slot->cg, &usage, cgerr, sizeof cgerr) < 0)
+        usage.cpu_ns = sv->cpu_ns;
+    cg_slot_kill_all(slot->cg, NULL, 0);
+    out->cpu_ms = usage.cpu_ns / 1000000;
+    out->mem_kib = usage.mem_peak_bytes / 1024;
+    out->wall_ms = sv->wall_ns > 0 ? (uint64_t)sv->wall_ns / 1000000 : 0;
+    decide_status(sv, &usage, &spec->limits, out);
+    if (spec->collect && !sv->files_done && out->status == KILN_OK) {
+        out->status = KILN_XX;
+        snprintf(out->message, sizeof out->message, "the files of the run were not all returned");
+    }
+}
+
+int jail_run(struct jail *j, unsigned slot_index, const struct jail_spec *spec,
+             struct jail_outcome *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (slot_index >= j->nslots || !spec->argv || !spec->argv[0])
+        return err_set(err, errlen, "jail_run: invalid slot or command");
+    for (size_t i = 0; i < spec->nfiles; i++)
+        if (!box_path_valid(spec->files[i].name))
+            return err_set(err, errlen, "invalid file name '%s'", spec->files[i].name);
+    struct jail_slot *slot = &j->slots[slot_index];
+    struct run_fds fds;
+    struct keeper_plan plan;
+    if (prepare_slot(slot, &spec->limits, err, errlen) < 0 ||
+        run_fds_open(&fds, spec, err, errlen) < 0)
+        return -1;
+    fill_plan(&plan, j, slot, spec, &fds);
+    pid_t pid = start_keeper(slot, &plan, fds.chan[0], err, errlen);
+    close_fd(&fds.chan[1]);
+    close_fd(&fds.out[1]);
+    close_fd(&fds.err[1]);
+    close_fd(&fds.in);
+    if (pid < 0) {
+        run_fds_close(&fds);
+        return -1;
+    }
+    struct supervision sv = {
+        .keeper = pid, .chan = fds.chan[0], .out_fd = fds.out[0], .err_fd = fds.err[0],
+        .limits = &spec->limits, .cg = slot->cg, .ncpus = j->ncpus,
+    };
+    fds.chan[0] = fds.out[0] = fds.err[0] = -1; /* supervise() closes them */
+    int rc = supervise(&sv, out, err, errlen);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    finish_outcome(slot, &sv, spec, out);
+    return rc < 0 && out->status != KILN_XX ? -1 : 0;
+}

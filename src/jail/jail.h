@@ -1,0 +1,93 @@
+/* jail.h — run one command in a fresh jail, under limits, and report how it ended.
+ *
+ * A `struct jail` is made once per engine: the read-only root filesystem
+ * (a template mount namespace), the compiled seccomp filter, and one slot
+ * per concurrent run (cgroup, empty network namespace, uid). jail_run()
+ * then runs one process tree in one slot; see jail.c for the theory of
+ * operation.
+ */
+#ifndef KILN_JAIL_JAIL_H
+#define KILN_JAIL_JAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiln.h"
+#include "util/buf.h"
+
+struct jail_config {
+    unsigned slots;
+    uint32_t uid_base;       /* slot i runs as uid and gid uid_base + i */
+    const char *cgroup_name; /* e.g. "kiln": groups live at <mount>/kiln/<instance>/slotN */
+};
+
+struct jail;
+
+struct jail *jail_create(const struct jail_config *cfg, char *err, size_t errlen);
+/* Removes every cgroup the jail made and closes its namespaces. Accepts NULL. */
+void jail_destroy(struct jail *jail);
+
+/* Blocks until a slot is free; returns its index. */
+unsigned jail_slot_acquire(struct jail *jail);
+void jail_slot_release(struct jail *jail, unsigned slot);
+
+struct jail_file {
+    char *name;  /* relative to the working directory, validated by box_path_valid */
+    char *data;
+    size_t len;
+    uint32_t mode; /* permission bits: 0644 or 0755 */
+};
+
+struct jail_spec {
+    char *const *argv;  /* argv[0]: an absolute path, or relative to /box */
+    char *const *envp;
+    const struct jail_file *files; /* written into /box before the start */
+    size_t nfiles;
+    const char *stdin_data;
+    size_t stdin_len;
+    struct kiln_limits limits;     /* resolved: every field non-zero */
+    bool collect;                  /* return the regular files of /box afterwards */
+};
+
+struct jail_outcome {
+    enum kiln_status status;   /* OK RE SG TO ML OL or XX */
+    int exit_code;
+    int signal;
+    struct buf out, err;
+    bool out_truncated, err_truncated;
+    uint64_t cpu_ms, wall_ms, mem_kib;
+    char message[256];
+    struct jail_file *files;   /* with spec.collect */
+    size_t nfiles;
+};
+
+/* Runs spec in slot. Returns 0 with the outcome filled (status XX when the
+ * sandbox failed mid-way, with the reason in message), or -1 when nothing
+ * could be started (err says why). Free the outcome with jail_outcome_free. */
+int jail_run(struct jail *jail, unsigned slot, const struct jail_spec *spec,
+             struct jail_outcome *out, char *err, size_t errlen);
+void jail_outcome_free(struct jail_outcome *out);
+void jail_files_free(struct jail_file *files, size_t n);
+
+/* True if name is a safe relative path for a file in /box: no leading '/',
+ * no empty, "." or ".." component, no control characters, at most 255
+ * bytes per component and 1024 in all. Async-signal-safe. */
+bool box_path_valid(const char *name);
+
+/* Finds a command the way execvp would inside the jail (PATH below), by
+ * looking at the host's read-only directories the jail binds. */
+int jail_resolve_command(const char *name, char *path, size_t pathlen);
+#define JAIL_PATH "/usr/local/bin:/usr/bin:/bin"
+
+/* What the host offers, for `kiln check`. */
+struct jail_report {
+    const char *cgroup_version;
+    bool cg_memory, cg_pids, cg_cpu;
+    unsigned seccomp_rules;
+    unsigned slots;
+    uint32_t uid_base;
+};
+void jail_report(const struct jail *jail, struct jail_report *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* msg.h — the messages between the supervisor and a run's keeper.
+ *
+ * One SOCK_SEQPACKET socketpair per run: every message is one datagram,
+ * a header and its payload, so neither side needs to reassemble. The
+ * keeper's side must stay async-signal-safe (it runs after a raw clone of
+ * a possibly multi-threaded process), hence fixed-size structs and no
+ * allocation there.
+ */
+#ifndef KILN_JAIL_MSG_H
+#define KILN_JAIL_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MSG_PAYLOAD_MAX 65536
+
+enum msg_type {
+    MSG_ATTACHED = 1, /* supervisor -> keeper: you are in the slot's cgroup, go on */
+    MSG_STARTED,      /* keeper: the program is running (struct msg_started) */
+    MSG_EXITED,       /* keeper: the program ended, all its processes are dead */
+    MSG_FAIL,         /* keeper: the jail could not be set up (struct msg_fail) */
+    MSG_FILE,         /* keeper: a file of /box follows (struct msg_file + name) */
+    MSG_DATA,         /* keeper: the next bytes of that file */
+    MSG_FILES_END,    /* keeper: no more files */
+};
+
+struct msg_hdr {
+    uint32_t type;
+    uint32_t len; /* of the payload that follows */
+};
+
+struct msg_started {
+    int64_t start_ns; /* CLOCK_MONOTONIC just before the program was forked */
+};
+
+struct msg_exited {
+    int32_t wait_status; /* of the program's first process */
+    uint32_t pad;
+    int64_t wall_ns;
+};
+
+struct msg_fail {
+    int32_t err;     /* errno of the call that failed */
+    char what[160];  /* the call and its object, e.g. "mount /tmp" */
+};
+
+struct msg_file {
+    uint32_t mode;
+    uint32_t name_len; /* name bytes follow the struct, no NUL */
+    uint64_t size;
+};
+
+/* Sends one message; async-signal-safe. Returns -1 with errno on failure. */
+int msg_send(int fd, uint32_t type, const void *payload, uint32_t len);
+/* Sends MSG_FAIL with errno and a description built from two strings
+ * (either may be NULL); async-signal-safe. */
+void msg_send_fail(int fd, int err, const char *what, const char *object);
+
+#endif

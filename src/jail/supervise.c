@@ -1,0 +1,258 @@
+/* supervise.c — the supervisor's event loop for one run.
+ *
+ * One thread, one poll() over three fds: the program's stdout and stderr
+ * pipes and the keeper's message socket. The timeout of each poll is the
+ * nearest of: the wall deadline, the next CPU check, the setup deadline.
+ * CPU time is read from the slot's cgroup, so it counts every process of
+ * the run; the next check comes when the remaining budget could at the
+ * earliest be spent (remaining / CPUs), which keeps the enforcement within
+ * a few ms of the limit without polling in a tight loop.
+ *
+ * Killing the keeper (pid 1 of the run's PID namespace) makes the kernel
+ * kill every process of the run; the pipes then reach end of file.
+ */
+#define _GNU_SOURCE
+#include "supervise.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jail/msg.h"
+#include "util/err.h"
+
+/* How long the keeper may take to set up the jail, or to send the files
+ * back, before the run is declared a sandbox failure. */
+#define SETUP_TIMEOUT_MS 10000
+#define COLLECT_TIMEOUT_MS 10000
+/* After a kill the kernel empties the namespace at once; this only bounds
+ * the wait for the pipes' end of file if something is badly wrong. */
+#define DRAIN_TIMEOUT_MS 5000
+#define CPU_CHECK_MIN_MS 2
+#define CPU_CHECK_MAX_MS 100
+/* Bound on what the keeper may send back, whatever the tmpfs sizes. */
+#define COLLECT_MAX_BYTES (256u << 20)
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void kill_run(struct supervision *s, enum kiln_status why, const char *fmt, unsigned v)
+{
+    if (s->kill_reason != KILN_OK)
+        return;
+    s->kill_reason = why;
+    s->killed_at_ms = mono_ms();
+    snprintf(s->kill_message, sizeof s->kill_message, fmt, v);
+    kill(s->keeper, SIGKILL);
+}
+
+/* Keeps at most `limit` bytes; past that, flags and stops the run. */
+static int read_output(struct supervision *s, int *fd, struct buf *b, bool *truncated)
+{
+    char chunk[65536];
+    ssize_t n = read(*fd, chunk, sizeof chunk);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 0 : -1;
+    if (n == 0) {
+        close(*fd);
+        *fd = -1;
+        return 0;
+    }
+    size_t limit = (size_t)s->limits->output_kib * 1024;
+    size_t room = b->len < limit ? limit - b->len : 0;
+    if (buf_append(b, chunk, (size_t)n < room ? (size_t)n : room) < 0)
+        return -1;
+    if ((size_t)n > room) {
+        *truncated = true;
+        kill_run(s, KILN_OL, "output limit of %u KiB exceeded", s->limits->output_kib);
+    }
+    return 0;
+}
+
+static int on_file_msg(struct jail_outcome *o, const char *p, uint32_t len, size_t *total)
+{
+    struct msg_file mf;
+    if (len < sizeof mf)
+        return -1;
+    memcpy(&mf, p, sizeof mf);
+    if (mf.name_len == 0 || mf.name_len > len - sizeof mf || mf.size > COLLECT_MAX_BYTES)
+        return -1;
+    struct jail_file *files = realloc(o->files, (o->nfiles + 1) * sizeof *files);
+    if (!files)
+        return -1;
+    o->files = files;
+    struct jail_file *f = &files[o->nfiles];
+    memset(f, 0, sizeof *f);
+    f->name = strndup(p + sizeof mf, mf.name_len);
+    f->mode = mf.mode;
+    o->nfiles++;
+    *total += mf.name_len;
+    return f->name && box_path_valid(f->name) ? 0 : -1;
+}
+
+static int on_data_msg(struct jail_outcome *o, const char *p, uint32_t len, size_t *total)
+{
+    if (o->nfiles == 0 || *total + len > COLLECT_MAX_BYTES)
+        return -1;
+    struct jail_file *f = &o->files[o->nfiles - 1];
+    char *d = realloc(f->data, f->len + len + 1);
+    if (!d)
+        return -1;
+    memcpy(d + f->len, p, len);
+    f->data = d;
+    f->len += len;
+    d[f->len] = '\0';
+    *total += len;
+    return 0;
+}
+
+static int on_message(struct supervision *s, struct jail_outcome *o, const char *m, size_t n,
+                      size_t *collected)
+{
+    struct msg_hdr h;
+    if (n < sizeof h)
+        return -1;
+    memcpy(&h, m, sizeof h);
+    const char *p = m + sizeof h;
+    if (h.len != n - sizeof h)
+        return -1;
+    switch (h.type) {
+    case MSG_STARTED:
+        s->started = true;
+        return 0;
+    case MSG_EXITED: {
+        struct msg_exited e;
+        if (h.len != sizeof e)
+            return -1;
+        memcpy(&e, p, sizeof e);
+        s->exited = true;
+        s->wait_status = e.wait_status;
+        s->wall_ns = e.wall_ns;
+        return 0;
+    }
+    case MSG_FAIL: {
+        struct msg_fail f;
+        if (h.len != sizeof f)
+            return -1;
+        memcpy(&f, p, sizeof f);
+        s->failed = true;
+        s->fail_errno = f.err;
+        memcpy(s->fail_what, f.what, sizeof s->fail_what);
+        s->fail_what[sizeof s->fail_what - 1] = '\0';
+        return 0;
+    }
+    case MSG_FILE:
+        return on_file_msg(o, p, h.len, collected);
+    case MSG_DATA:
+        return on_data_msg(o, p, h.len, collected);
+    case MSG_FILES_END:
+        s->files_done = true;
+        return 0;
+    }
+    return -1;
+}
+
+/* Milliseconds until the next thing the loop must check, or -1 to wait
+ * for fds only. Kills the run when a deadline has passed. */
+static int next_timeout(struct supervision *s, int64_t t0, int64_t *started_at, int64_t *exited_at)
+{
+    int64_t now = mono_ms();
+    if (s->kill_reason != KILN_OK)
+        return (int)(s->killed_at_ms + DRAIN_TIMEOUT_MS > now ? s->killed_at_ms + DRAIN_TIMEOUT_MS - now : 0);
+    if (!s->started && !s->exited) {
+        if (now - t0 >= SETUP_TIMEOUT_MS)
+            kill_run(s, KILN_XX, "the jail took over %u ms to set up", SETUP_TIMEOUT_MS);
+        return s->kill_reason ? -1 : (int)(t0 + SETUP_TIMEOUT_MS - now);
+    }
+    if (s->exited) {
+        if (!*exited_at)
+            *exited_at = now;
+        if (now - *exited_at >= COLLECT_TIMEOUT_MS)
+            kill_run(s, KILN_XX, "collecting files took over %u ms", COLLECT_TIMEOUT_MS);
+        return s->kill_reason ? -1 : (int)(*exited_at + COLLECT_TIMEOUT_MS - now);
+    }
+    if (!*started_at)
+        *started_at = now;
+    if (s->kill_reason)
+        return -1;
+    int64_t wall_left = *started_at + s->limits->wall_ms - now;
+    if (wall_left <= 0) {
+        kill_run(s, KILN_TO, "wall time limit of %u ms exceeded", s->limits->wall_ms);
+        return -1;
+    }
+    if (cg_slot_cpu_ns(s->cg, &s->cpu_ns, NULL, 0) == 0) {
+        int64_t cpu_left = (int64_t)s->limits->cpu_ms - (int64_t)(s->cpu_ns / 1000000);
+        if (cpu_left <= 0) {
+            kill_run(s, KILN_TO, "CPU time limit of %u ms exceeded", s->limits->cpu_ms);
+            return -1;
+        }
+        int64_t check = cpu_left / (s->ncpus ? s->ncpus : 1);
+        if (check < CPU_CHECK_MIN_MS)
+            check = CPU_CHECK_MIN_MS;
+        if (check > CPU_CHECK_MAX_MS)
+            check = CPU_CHECK_MAX_MS;
+        if (check < wall_left)
+            wall_left = check;
+    }
+    return (int)wall_left;
+}
+
+int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t errlen)
+{
+    int64_t t0 = mono_ms(), started_at = 0, exited_at = 0;
+    size_t msg_cap = sizeof(struct msg_hdr) + MSG_PAYLOAD_MAX, collected = 0;
+    char *msg = malloc(msg_cap);
+    int rc = 0;
+    if (!msg) {
+        kill(s->keeper, SIGKILL);
+        rc = err_set(err, errlen, "out of memory");
+    }
+    while (s->chan >= 0 || s->out_fd >= 0 || s->err_fd >= 0) {
+        struct pollfd pfd[3] = {
+            { .fd = s->out_fd, .events = POLLIN },
+            { .fd = s->err_fd, .events = POLLIN },
+            { .fd = s->chan, .events = POLLIN },
+        };
+        int timeout = next_timeout(s, t0, &started_at, &exited_at);
+        int n = poll(pfd, 3, timeout);
+        if (n < 0 && errno != EINTR) {
+            kill_run(s, KILN_XX, "poll failed (%u)", (unsigned)errno);
+            rc = err_set(err, errlen, "poll: %m");
+            break;
+        }
+        if (n == 0 && s->kill_reason != KILN_OK && mono_ms() - s->killed_at_ms >= DRAIN_TIMEOUT_MS)
+            break; /* killed, yet the pipes stay open: give up on them */
+        if (n <= 0)
+            continue;
+        if (pfd[0].revents && read_output(s, &s->out_fd, &o->out, &o->out_truncated) < 0)
+            kill_run(s, KILN_XX, "reading stdout failed (%u)", (unsigned)errno);
+        if (pfd[1].revents && read_output(s, &s->err_fd, &o->err, &o->err_truncated) < 0)
+            kill_run(s, KILN_XX, "reading stderr failed (%u)", (unsigned)errno);
+        if (pfd[2].revents && msg) {
+            ssize_t m = recv(s->chan, msg, msg_cap, MSG_TRUNC);
+            if (m == 0 || (m < 0 && errno != EINTR && errno != EAGAIN)) {
+                close(s->chan);
+                s->chan = -1;
+            } else if (m > 0 && ((size_t)m > msg_cap || on_message(s, o, msg, (size_t)m, &collected) < 0))
+                kill_run(s, KILN_XX, "malformed message from the keeper (%u bytes)", (unsigned)m);
+        }
+    }
+    free(msg);
+    int *fds[] = { &s->chan, &s->out_fd, &s->err_fd };
+    for (size_t i = 0; i < 3; i++)
+        if (*fds[i] >= 0) {
+            close(*fds[i]);
+            *fds[i] = -1;
+        }
+    return rc;
+}

@@ -1,0 +1,38 @@
+/* supervise.h — the supervisor's side of one run: pipes, messages, limits. */
+#ifndef KILN_JAIL_SUPERVISE_H
+#define KILN_JAIL_SUPERVISE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "jail/cgroup.h"
+#include "jail/jail.h"
+
+struct supervision {
+    /* in */
+    pid_t keeper;
+    int chan, out_fd, err_fd;       /* read ends; closed by supervise() */
+    const struct kiln_limits *limits;
+    struct cg_slot *cg;
+    unsigned ncpus;
+    /* out: what the keeper reported */
+    bool started, exited, failed, files_done;
+    int wait_status;
+    int64_t wall_ns;
+    int fail_errno;
+    char fail_what[160];
+    /* out: why the supervisor killed the run (KILN_OK if it did not) */
+    enum kiln_status kill_reason;
+    char kill_message[128];
+    int64_t killed_at_ms;
+    uint64_t cpu_ns; /* last reading */
+};
+
+/* Runs the event loop until the keeper has gone and both pipes reached end
+ * of file, enforcing wall time, CPU time and output limits; fills
+ * o->out/err/files and the fields above. Returns -1 only on an internal
+ * error (the run is killed then). */
+int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,275 @@
+/* exec.c — the exec runtime.
+ *
+ * A compiled language runs in two jails: the compile command sees the
+ * sources in /box and its /box comes back (collect); the run command then
+ * sees those files in a fresh /box. Nothing but the files crosses from one
+ * stage to the next: no process, no /tmp, no environment.
+ */
+#define _GNU_SOURCE
+#include "exec.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/argv.h"
+#include "util/err.h"
+
+static const char *const BASE_ENV[] = {
+    "PATH=" JAIL_PATH, "HOME=/box", "TMPDIR=/tmp", "LANG=C.UTF-8", "USER=kiln", "LOGNAME=kiln",
+};
+#define BASE_ENV_COUNT (sizeof BASE_ENV / sizeof *BASE_ENV)
+
+bool exec_available(const struct lang_def *lang, const char **missing)
+{
+    char path[PATH_MAX];
+    char *const *cmds[] = { lang->compile_argv, lang->run_argv, lang->version_argv };
+    for (size_t i = 0; i < 3; i++) {
+        const char *prog = cmds[i] && cmds[i][0] ? cmds[i][0] : NULL;
+        /* Relative commands (./main) are built by the compile step. */
+        if (prog && !strchr(prog, '/') && jail_resolve_command(prog, path, sizeof path) < 0) {
+            *missing = prog;
+            return false;
+        }
+    }
+    *missing = NULL;
+    return true;
+}
+
+/* Replaces every {source} in word with source. */
+static char *expand_word(const char *word, const char *source)
+{
+    static const char key[] = "{source}";
+    size_t n = 0, kl = sizeof key - 1, sl = strlen(source);
+    for (const char *p = strstr(word, key); p; p = strstr(p + kl, key))
+        n++;
+    char *out = malloc(strlen(word) + n * sl + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = word;;) {
+        const char *hit = strstr(p, key);
+        size_t len = hit ? (size_t)(hit - p) : strlen(p);
+        memcpy(o, p, len);
+        o += len;
+        if (!hit)
+            break;
+        memcpy(o, source, sl);
+        o += sl;
+        p = hit + kl;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The command with {source} expanded, argv[0] resolved on the jail's PATH,
+ * and the request's arguments appended. */
+static char **build_argv(char *const *cmd, const char *source, const char *const *args,
+                         size_t nargs, char *err, size_t errlen)
+{
+    size_t n = argv_count(cmd);
+    char **argv = calloc(n + nargs + 1, sizeof *argv);
+    if (!argv) {
+        err_set(err, errlen, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!(argv[i] = expand_word(cmd[i], source)))
+            goto oom;
+    for (size_t i = 0; i < nargs; i++)
+        if (!(argv[n + i] = strdup(args[i])))
+            goto oom;
+    char path[PATH_MAX];
+    if (jail_resolve_command(argv[0], path, sizeof path) < 0) {
+        err_set(err, errlen, "command '%s' not found in the jail", argv[0]);
+        argv_free(argv);
+        return NULL;
+    }
+    free(argv[0]);
+    if (!(argv[0] = strdup(path)))
+        goto oom;
+    return argv;
+oom:
+    argv_free(argv);
+    err_set(err, errlen, "out of memory");
+    return NULL;
+}
+
+static char **build_env(const struct lang_def *lang)
+{
+    size_t extra = lang->env ? argv_count(lang->env) : 0;
+    char **env = calloc(BASE_ENV_COUNT + extra + 1, sizeof *env);
+    if (!env)
+        return NULL;
+    for (size_t i = 0; i < BASE_ENV_COUNT; i++)
+        if (!(env[i] = strdup(BASE_ENV[i])))
+            goto oom;
+    for (size_t i = 0; i < extra; i++)
+        if (!(env[BASE_ENV_COUNT + i] = strdup(lang->env[i])))
+            goto oom;
+    return env;
+oom:
+    argv_free(env);
+    return NULL;
+}
+
+/* Moves a jail outcome into a public stage (the buffers change owner). */
+static void stage_from_outcome(struct kiln_stage *st, struct jail_outcome *o)
+{
+    st->status = o->status;
+    st->exit_code = o->exit_code;
+    st->signal = o->signal;
+    st->out = buf_steal(&o->out, &st->out_len);
+    st->err = buf_steal(&o->err, &st->err_len);
+    st->out_truncated = o->out_truncated;
+    st->err_truncated = o->err_truncated;
+    st->cpu_ms = o->cpu_ms;
+    st->wall_ms = o->wall_ms;
+    st->mem_kib = o->mem_kib;
+    snprintf(st->message, sizeof st->message, "%s", o->message);
+}
+
+struct stage_args {
+    char *const *cmd;
+    const struct jail_file *files;
+    size_t nfiles;
+    const char *stdin_data;
+    size_t stdin_len;
+    const char *const *args;
+    size_t nargs;
+    const struct kiln_limits *limits;
+    bool collect;
+};
+
+static int run_stage(struct jail *jail, unsigned slot, const struct exec_job *job,
+                     const struct stage_args *a, struct jail_outcome *o, char *err, size_t errlen)
+{
+    const char *source = job->req->files[0].name;
+    char **argv = build_argv(a->cmd, source, a->args, a->nargs, err, errlen);
+    char **env = build_env(job->lang);
+    int rc = -1;
+    if (argv && env) {
+        struct jail_spec spec = {
+            .argv = argv, .envp = env, .files = a->files, .nfiles = a->nfiles,
+            .stdin_data = a->stdin_data, .stdin_len = a->stdin_len, .limits = *a->limits,
+            .collect = a->collect,
+        };
+        rc = jail_run(jail, slot, &spec, o, err, errlen);
+    } else if (argv)
+        err_set(err, errlen, "out of memory");
+    argv_free(argv);
+    argv_free(env);
+    return rc;
+}
+
+/* The request's files as jail files (borrowed pointers, not copies). */
+static struct jail_file *request_files(const struct kiln_request *req)
+{
+    struct jail_file *f = calloc(req->nfiles, sizeof *f);
+    for (size_t i = 0; f && i < req->nfiles; i++) {
+        f[i].name = (char *)req->files[i].name;
+        f[i].data = (char *)req->files[i].data;
+        f[i].len = req->files[i].len;
+        f[i].mode = 0644;
+    }
+    return f;
+}
+
+static int compile_stage(struct jail *jail, unsigned slot, const struct exec_job *job,
+                         const struct jail_file *src, struct kiln_result *res,
+                         struct jail_outcome *co, char *err, size_t errlen)
+{
+    struct stage_args a = {
+        .cmd = job->lang->compile_argv, .files = src, .nfiles = job->req->nfiles,
+        .limits = &job->compile_limits, .collect = true,
+    };
+    if (run_stage(jail, slot, job, &a, co, err, errlen) < 0)
+        return -1;
+    res->compiled = true;
+    stage_from_outcome(&res->compile, co); /* takes the output, leaves co->files */
+    if (co->status == KILN_RE || co->status == KILN_SG)
+        res->status = KILN_CE;
+    else if (co->status != KILN_OK)
+        res->status = co->status;
+    return 0;
+}
+
+int exec_execute(struct jail *jail, unsigned slot, const struct exec_job *job,
+                 struct kiln_result *res, char *err, size_t errlen)
+{
+    const struct kiln_request *req = job->req;
+    struct jail_file *src = request_files(req);
+    struct jail_outcome co = { 0 }, ro = { 0 };
+    int rc = -1;
+    if (!src)
+        return err_set(err, errlen, "out of memory");
+    res->status = KILN_OK;
+    if (job->lang->compile_argv &&
+        (compile_stage(jail, slot, job, src, res, &co, err, errlen) < 0 || res->status != KILN_OK)) {
+        rc = res->compiled ? 0 : -1;
+        goto out;
+    }
+    struct stage_args a = {
+        .cmd = job->lang->run_argv,
+        .files = res->compiled ? co.files : src,
+        .nfiles = res->compiled ? co.nfiles : req->nfiles,
+        .stdin_data = req->stdin_data, .stdin_len = req->stdin_len,
+        .args = req->args, .nargs = req->nargs, .limits = &job->run_limits,
+    };
+    if (run_stage(jail, slot, job, &a, &ro, err, errlen) == 0) {
+        stage_from_outcome(&res->run, &ro);
+        res->status = res->run.status;
+        rc = 0;
+    }
+out:
+    jail_outcome_free(&co);
+    jail_outcome_free(&ro);
+    free(src);
+    return rc;
+}
+
+/* The first run of digits and dots holding a dot: "v20.1.0" -> "20.1.0". */
+static void pick_version(const char *line, char *buf, size_t buflen)
+{
+    for (const char *p = line; *p; p++) {
+        if (!isdigit((unsigned char)*p) || (p > line && isdigit((unsigned char)p[-1])))
+            continue;
+        size_t n = strspn(p, "0123456789.");
+        while (n && p[n - 1] == '.')
+            n--;
+        if (memchr(p, '.', n)) {
+            snprintf(buf, buflen, "%.*s", (int)n, p);
+            return;
+        }
+    }
+    snprintf(buf, buflen, "%s", line);
+}
+
+int exec_version(struct jail *jail, unsigned slot, const struct lang_def *lang, char *buf,
+                 size_t buflen, char *err, size_t errlen)
+{
+    static const struct kiln_limits limits = {
+        .cpu_ms = 10000, .wall_ms = 20000, .mem_kib = 1 << 20, .procs = 64, .output_kib = 64,
+        .fsize_kib = 1024, .disk_kib = 1024, .nofile = 256,
+    };
+    const struct kiln_file none = { .name = lang->source, .data = "", .len = 0 };
+    const struct kiln_request req = { .language = lang->name, .files = &none, .nfiles = 1 };
+    const struct exec_job job = { .lang = lang, .req = &req };
+    struct stage_args a = { .cmd = lang->version_argv, .limits = &limits };
+    struct jail_outcome o;
+    if (run_stage(jail, slot, &job, &a, &o, err, errlen) < 0)
+        return -1;
+    const char *text = o.out.len ? o.out.data : o.err.data ? o.err.data : "";
+    size_t line = strcspn(text, "\r\n");
+    char first[256];
+    snprintf(first, sizeof first, "%.*s", (int)line, text);
+    int rc = 0;
+    if (o.status != KILN_OK || !*first)
+        rc = err_set(err, errlen, "version command of %s: %s%s", lang->name,
+                     kiln_status_name(o.status), *o.message ? o.message : " (no output)");
+    else
+        pick_version(first, buf, buflen);
+    jail_outcome_free(&o);
+    return rc;
+}
