@@ -80,7 +80,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
-.PHONY: all deps check check-san test-unit test-integration format clean
+.PHONY: all deps check check-san test-unit test-integration bench format clean
 all: deps $(BUILD)/kiln $(BUILD)/libkiln.a
 
 deps:
@@ -118,6 +118,14 @@ check-san:
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined all \
 		$(UNIT_TESTS:%=build/san/%)
 	@bash tests/run.sh all build/san
+
+# Benchmarks print medians and percentiles; figures go in docs/benchmarks.md.
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libkiln.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkiln.a $(LDLIBS)
+
+bench: all $(BUILD)/bench/jail_overhead
+	$(BUILD)/bench/jail_overhead -n $(or $(RUNS),100)
 
 format:
 	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard src/*/*.h) include/kiln.h

@@ -66,7 +66,6 @@ struct rootfs_text {
 };
 
 static const struct rootfs_text ROOTFS_FILES[] = {
-    { "/etc/group", "root:x:0:\nnogroup:x:65534:\n" },
     { "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost\n" },
     { "/etc/hostname", "kiln\n" },
     { "/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\n" },
@@ -153,20 +152,32 @@ static int make_dev(char *err, size_t errlen)
     return 0;
 }
 
-static int write_passwd(unsigned slots, uint32_t uid_base, char *err, size_t errlen)
+/* passwd and group list every slot's uid as "kiln", so that tools which
+ * look up their user (whoami, getpass, ssh-less git) find one. */
+static int write_ids(const char *path, const char *head, const char *fmt, unsigned slots,
+                     uint32_t uid_base, char *err, size_t errlen)
 {
-    size_t cap = 256 + (size_t)slots * 64;
+    size_t cap = strlen(head) + 1 + (size_t)slots * 64;
     char *text = malloc(cap);
     if (!text)
         return err_set(err, errlen, "out of memory");
-    size_t at = (size_t)snprintf(text, cap, "root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                                            "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+    size_t at = (size_t)snprintf(text, cap, "%s", head);
     for (unsigned i = 0; i < slots && at < cap; i++)
-        at += (size_t)snprintf(text + at, cap - at, "kiln:x:%u:%u:kiln:/box:/bin/sh\n",
-                               uid_base + i, uid_base + i);
-    int rc = write_text(ROOT_STAGE "/etc/passwd", text, err, errlen);
+        at += (size_t)snprintf(text + at, cap - at, fmt, uid_base + i, uid_base + i);
+    int rc = write_text(path, text, err, errlen);
     free(text);
     return rc;
+}
+
+static int write_passwd(unsigned slots, uint32_t uid_base, char *err, size_t errlen)
+{
+    if (write_ids(ROOT_STAGE "/etc/passwd",
+                  "root:x:0:0:root:/root:/usr/sbin/nologin\n"
+                  "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+                  "kiln:x:%u:%u:kiln:/box:/bin/sh\n", slots, uid_base, err, errlen) < 0)
+        return -1;
+    return write_ids(ROOT_STAGE "/etc/group", "root:x:0:\nnogroup:x:65534:\n",
+                     "kiln:x:%u:\n", slots, uid_base, err, errlen);
 }
 
 /* Runs in the builder child, in its own mount namespace. */
