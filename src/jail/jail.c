@@ -35,8 +35,10 @@
 #define _GNU_SOURCE
 #include "jail.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -95,6 +97,40 @@ static int create_slots(struct jail *j, uint32_t uid_base, char *err, size_t err
     return 0;
 }
 
+/* An engine killed with SIGKILL leaves its groups ("<pid>-<tag>") behind;
+ * the next one removes those whose process is gone, killing whatever is
+ * still inside. A reused pid only postpones the clean-up. */
+static void reap_stale_groups(const struct cg_host *host, const char *name)
+{
+    char dir[PATH_MAX + 256], group[512], slotdir[PATH_MAX + 512];
+    if ((size_t)snprintf(dir, sizeof dir, "%s/%s", host->memory, name) >= sizeof dir)
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int pid;
+        unsigned tag;
+        char tail;
+        if (sscanf(e->d_name, "%d-%x%c", &pid, &tag, &tail) != 2 || pid <= 0 ||
+            kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        for (unsigned i = 0;; i++) {
+            if ((size_t)snprintf(group, sizeof group, "%s/%s/slot%u", name, e->d_name, i) >=
+                sizeof group)
+                break;
+            snprintf(slotdir, sizeof slotdir, "%s/%s", host->memory, group);
+            if (access(slotdir, F_OK) != 0)
+                break;
+            cg_slot_destroy(cg_slot_create(host, group, NULL, 0));
+        }
+        snprintf(group, sizeof group, "%s/%s", name, e->d_name);
+        cg_group_remove(host, group);
+    }
+    closedir(d);
+}
+
 struct jail *jail_create(const struct jail_config *cfg, char *err, size_t errlen)
 {
     if (geteuid() != 0) {
@@ -129,8 +165,12 @@ struct jail *jail_create(const struct jail_config *cfg, char *err, size_t errlen
         tag = (uint32_t)getpid();
     snprintf(j->group, sizeof j->group, "%s/%d-%08x", cfg->cgroup_name ? cfg->cgroup_name : "kiln",
              (int)getpid(), tag);
-    if (cg_host_detect(&j->cg_host, err, errlen) < 0 ||
-        seccomp_compile(&j->seccomp, err, errlen) < 0 ||
+    if (cg_host_detect(&j->cg_host, err, errlen) < 0) {
+        jail_destroy(j);
+        return NULL;
+    }
+    reap_stale_groups(&j->cg_host, cfg->cgroup_name ? cfg->cgroup_name : "kiln");
+    if (seccomp_compile(&j->seccomp, err, errlen) < 0 ||
         rootfs_create(&j->mnt_fd, cfg->slots, cfg->uid_base, err, errlen) < 0 ||
         create_slots(j, cfg->uid_base, err, errlen) < 0) {
         jail_destroy(j);
