@@ -1,12 +1,10 @@
 /* cgroup.c — host detection, the slot's lifecycle over the backend ops
  * table (cgroup_v1.c, cgroup_v2.c), and the file helpers they share. */
-#define _GNU_SOURCE
 #include "jail/cgroup.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,17 +46,16 @@ static bool mi_eq(struct mi_field f, const char *s)
     return strlen(s) == f.n && memcmp(f.s, s, f.n) == 0;
 }
 
-/* Fields are separated by single spaces; blanks inside a field are escaped. */
-static size_t mi_split(const char *line, size_t len, struct mi_field *f, size_t max)
+/* Splits on sep. Mountinfo fields are separated by single spaces (blanks
+ * inside a field are escaped); super options by commas. */
+static size_t mi_split(struct mi_field text, char sep, struct mi_field *f, size_t max)
 {
     size_t n = 0;
-    size_t i = 0;
-    while (i < len && n < max) {
+    for (size_t i = 0; i <= text.n && n < max; i++) {
         size_t start = i;
-        while (i < len && line[i] != ' ')
+        while (i < text.n && text.s[i] != sep)
             i++;
-        f[n++] = (struct mi_field){line + start, i - start};
-        i++;
+        f[n++] = (struct mi_field){text.s + start, i - start};
     }
     return n;
 }
@@ -67,15 +64,11 @@ static size_t mi_split(const char *line, size_t len, struct mi_field *f, size_t 
  * holds both; "cpuacct" does not hold "cpu"). */
 static bool mi_has_opt(struct mi_field opts, const char *opt)
 {
-    size_t i = 0;
-    while (i <= opts.n) {
-        size_t start = i;
-        while (i < opts.n && opts.s[i] != ',')
-            i++;
-        if (mi_eq((struct mi_field){opts.s + start, i - start}, opt))
+    struct mi_field f[MI_MAX_FIELDS];
+    size_t n = mi_split(opts, ',', f, MI_MAX_FIELDS);
+    for (size_t i = 0; i < n; i++)
+        if (mi_eq(f[i], opt))
             return true;
-        i++;
-    }
     return false;
 }
 
@@ -119,7 +112,7 @@ static void mi_offer(struct mi_pick *p, struct mi_field mount, bool at_root)
 static void mi_line(const char *line, size_t len, struct mi_picks *picks)
 {
     struct mi_field f[MI_MAX_FIELDS];
-    size_t n = mi_split(line, len, f, MI_MAX_FIELDS);
+    size_t n = mi_split((struct mi_field){line, len}, ' ', f, MI_MAX_FIELDS);
     size_t sep = 6; /* optional fields start after the per-mount options */
     while (sep < n && !mi_eq(f[sep], "-"))
         sep++;
@@ -337,14 +330,14 @@ bool cg_has_word(const char *list, const char *word)
 int cg_read_u64(int dirfd, const char *dir, const char *file, uint64_t *out, char *err,
                 size_t errlen)
 {
-    char buf[64];
-    if (cg_read_file(dirfd, dir, file, buf, sizeof buf, err, errlen) < 0)
-        return -1;
-    if (cg_parse_u64(buf, out) < 0) {
-        errno = EINVAL;
-        return err_set(err, errlen, "read %s/%s: not a number: \"%.30s\"", dir, file, buf);
-    }
-    return 0;
+    char what[PATH_MAX + NAME_MAX + 2];
+    snprintf(what, sizeof what, "%s/%s", dir, file);
+    int fd = cg_open(dirfd, file, O_RDONLY);
+    if (fd < 0)
+        return err_set(err, errlen, "open %s: %m", what);
+    int rc = cg_fd_read_u64(fd, what, out, err, errlen);
+    close(fd);
+    return rc;
 }
 
 int cg_read_key_u64(int dirfd, const char *dir, const char *file, const char *key,
@@ -394,20 +387,27 @@ int cg_fd_read_u64(int fd, const char *what, uint64_t *out, char *err, size_t er
 
 /* ---- folders ------------------------------------------------------------ */
 
+/* ASCII only, whatever the locale says isalnum means. */
+static bool is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-';
+}
+
 int cg_group_check(const char *group, char *err, size_t errlen)
 {
-    const char *p = group;
+    const char *p = group ? group : "";
     for (;;) {
         size_t n = strcspn(p, "/");
         bool ok = n > 0 && n <= NAME_MAX && !(n == 1 && p[0] == '.') &&
                   !(n == 2 && p[0] == '.' && p[1] == '.');
         for (size_t i = 0; ok && i < n; i++)
-            ok = isalnum((unsigned char)p[i]) || p[i] == '.' || p[i] == '_' || p[i] == '-';
+            ok = is_name_char(p[i]);
         if (!ok) {
             errno = EINVAL;
             return err_set(err, errlen,
                            "cgroup name \"%.100s\": want relative components of [A-Za-z0-9._-]",
-                           group);
+                           group ? group : "(null)");
         }
         p += n;
         if (!*p)
@@ -423,12 +423,7 @@ static int mkdir_group(const char *mount, const char *group, cg_parent_hook hook
 {
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", mount); /* callers checked mount/group fits */
-    /* The mount point itself comes from mountinfo and may be reached
-     * through a host symlink (/sys/fs/cgroup/cpu -> cpu,cpuacct): follow it. */
-    int fd;
-    do
-        fd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
+    int fd = cg_open(AT_FDCWD, mount, O_RDONLY | O_DIRECTORY);
     if (fd < 0)
         return err_set(err, errlen, "open %s: %m", mount);
     for (const char *p = group; *p;) {
@@ -668,7 +663,7 @@ struct cg_slot *cg_slot_create(const struct cg_host *host, const char *group, ch
 {
     if (!host || (host->version != CG_V1 && host->version != CG_V2)) {
         errno = EINVAL;
-        err_set(err, errlen, "cgroup slot %s: no cgroup support detected", group);
+        err_set(err, errlen, "cgroup slot: no cgroup support detected");
         return NULL;
     }
     if (cg_group_check(group, err, errlen) < 0)
@@ -767,33 +762,10 @@ void cg_group_remove(const struct cg_host *host, const char *group)
 
 /* ---- host --------------------------------------------------------------- */
 
-/* On v2 the unified root must offer memory: a hybrid host may mount an
- * empty cgroup2 while v1 was not mounted at all (or holds nothing we use). */
-static int v2_check_root(const struct cg_host *host, char *err, size_t errlen)
-{
-    char list[512];
-    int fd;
-    do
-        fd = open(host->memory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
-    if (fd < 0)
-        return err_set(err, errlen, "open %s: %m", host->memory);
-    int rc = cg_read_file(fd, host->memory, "cgroup.controllers", list, sizeof list, err, errlen);
-    close(fd);
-    if (rc == 0 && !cg_has_word(list, "memory")) {
-        errno = ENOTSUP;
-        rc = err_set(err, errlen, "cgroup v2 at %s does not offer the memory controller", host->memory);
-    }
-    return rc;
-}
-
 int cg_host_detect(struct cg_host *host, char *err, size_t errlen)
 {
     memset(host, 0, sizeof *host);
-    int fd;
-    do
-        fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
+    int fd = cg_open(AT_FDCWD, "/proc/self/mountinfo", O_RDONLY);
     if (fd < 0)
         return err_set(err, errlen, "open /proc/self/mountinfo: %m");
     char *text;
@@ -803,7 +775,7 @@ int cg_host_detect(struct cg_host *host, char *err, size_t errlen)
         return -1;
     rc = cg_host_parse_mountinfo(text, host, err, errlen);
     free(text);
-    if (rc == 0 && host->version == CG_V2 && v2_check_root(host, err, errlen) < 0) {
+    if (rc == 0 && host->version == CG_V2 && cg_v2_check_host(host, err, errlen) < 0) {
         memset(host, 0, sizeof *host);
         return -1;
     }
@@ -812,13 +784,5 @@ int cg_host_detect(struct cg_host *host, char *err, size_t errlen)
 
 const char *cg_version_name(enum cg_version v)
 {
-    switch (v) {
-    case CG_V1:
-        return "v1";
-    case CG_V2:
-        return "v2";
-    case CG_NONE:
-        break;
-    }
-    return "none";
+    return v == CG_V1 ? "v1" : v == CG_V2 ? "v2" : "none";
 }

@@ -69,6 +69,9 @@ struct cg_ops {
 extern const struct cg_ops cg_v1_ops;
 extern const struct cg_ops cg_v2_ops;
 
+/* cg_host_detect's check of a v2 host: the unified root offers memory. */
+int cg_v2_check_host(const struct cg_host *host, char *err, size_t errlen);
+
 /* Checks a group name: relative, components of [A-Za-z0-9._-] only, no
  * "", "." or "..". Keeps a request-derived name from walking out of the
  * mount or colliding with an interface file written as a path. */

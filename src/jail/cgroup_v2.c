@@ -1,6 +1,5 @@
 /* cgroup_v2.c — the cgroup v2 backend: one folder in the unified hierarchy,
  * per Documentation/admin-guide/cgroup-v2.rst. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -230,6 +229,24 @@ static int v2_kill_all(struct cg_slot *slot, char *err, size_t errlen)
         cg_procs_drain(slot, false, err, errlen) < 0)
         return -1;
     return n;
+}
+
+/* On v2 the unified root must offer memory: a hybrid host may mount an
+ * empty cgroup2 while v1 was not mounted at all (or holds nothing we use). */
+int cg_v2_check_host(const struct cg_host *host, char *err, size_t errlen)
+{
+    char list[512];
+    int fd = cg_open(AT_FDCWD, host->memory, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return err_set(err, errlen, "open %s: %m", host->memory);
+    int rc = cg_read_file(fd, host->memory, "cgroup.controllers", list, sizeof list, err, errlen);
+    close(fd);
+    if (rc == 0 && !cg_has_word(list, "memory")) {
+        errno = ENOTSUP;
+        rc = err_set(err, errlen, "cgroup v2 at %s does not offer the memory controller",
+                     host->memory);
+    }
+    return rc;
 }
 
 const struct cg_ops cg_v2_ops = {
