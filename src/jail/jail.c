@@ -67,6 +67,7 @@ struct jail_slot {
     int net_fd;
     uint32_t uid;
     bool busy;
+    uint32_t mem_kib, procs; /* limits last written to the cgroup; 0: none yet */
 };
 
 struct jail {
@@ -447,9 +448,17 @@ static void fill_plan(struct keeper_plan *p, const struct jail *j, const struct 
 static int prepare_slot(struct jail_slot *slot, const struct kiln_limits *l, char *err,
                         size_t errlen)
 {
-    if (cg_slot_kill_all(slot->cg, err, errlen) < 0 ||
-        cg_slot_set_limits(slot->cg, (uint64_t)l->mem_kib * 1024, l->procs, err, errlen) < 0 ||
-        cg_slot_prepare(slot->cg, err, errlen) < 0)
+    if (cg_slot_kill_all(slot->cg, err, errlen) < 0)
+        return err_prefix(err, errlen, "cgroup");
+    /* Runs of one language mostly share limits: write them only on change. */
+    if (slot->mem_kib != l->mem_kib || slot->procs != l->procs) {
+        slot->mem_kib = slot->procs = 0;
+        if (cg_slot_set_limits(slot->cg, (uint64_t)l->mem_kib * 1024, l->procs, err, errlen) < 0)
+            return err_prefix(err, errlen, "cgroup");
+        slot->mem_kib = l->mem_kib;
+        slot->procs = l->procs;
+    }
+    if (cg_slot_prepare(slot->cg, err, errlen) < 0)
         return err_prefix(err, errlen, "cgroup");
     return 0;
 }

@@ -6,6 +6,7 @@ import re
 import subprocess
 import tempfile
 
+import harness
 from harness import (test, skip, kiln, kiln_json, kiln_timed, py, check, eq, show,
                      run_stage, describe, expect_ok, tmpdir_files)
 
@@ -199,14 +200,14 @@ def run_multiple_files():
 
 
 @test
-def run_c_multiple_files():
+def run_c_with_header_file():
+    # the extra files sit beside the entry point: a header is found by #include "..."
     with tempfile.TemporaryDirectory() as d:
-        main, lib, hdr = tmpdir_files(d, {
+        main, hdr = tmpdir_files(d, {
             "main.c": '#include <stdio.h>\n#include "lib.h"\nint main(void){printf("%d\\n", triple(14));return 0;}\n',
-            "lib.c": '#include "lib.h"\nint triple(int x){return 3*x;}\n',
-            "lib.h": "int triple(int x);\n",
+            "lib.h": "static inline int triple(int x) { return 3 * x; }\n",
         })
-        rc, out, err = kiln("run", main, lib, hdr)
+        rc, out, err = kiln("run", main, hdr)
         eq((rc, out), (0, b"42\n"), f"(exit code, stdout); stderr={show(err)}")
 
 
@@ -540,3 +541,41 @@ def check_plain():
     rc, out, err = kiln("check")
     check(rc in (0, 1), f"kiln check exit code {rc}")
     check(out.strip(), "kiln check printed nothing")
+
+
+@test
+def stdin_terminal_means_empty():
+    # kiln's stdin is a terminal: the program gets an empty stdin, kiln does not wait for input
+    import pty
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.Popen([harness.KILN, "eval", "-l", "python",
+                              "import sys; print(repr(sys.stdin.read()))"],
+                             stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             start_new_session=True)
+        try:
+            out, err = p.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            raise AssertionError("kiln waited for input on a terminal stdin")
+        eq((p.returncode, out), (0, b"''\n"), f"(exit code, stdout); stderr={show(err)}")
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+@test
+def stdin_file_missing_is_error():
+    rc, out, err = kiln("eval", "-l", "python", "--stdin", "/nonexistent/kiln-input.txt", "print(1)")
+    eq(rc, EXIT_XX, "--stdin of a missing file")
+    check(b"kiln-input.txt" in err, f"message should name the file: {show(err)}")
+    eq(out, b"", "stdout")
+
+
+@test
+def memory_limit_plain_exit_code_and_reason():
+    rc, out, err = kiln("eval", "-l", "python", "--mem", "48",
+                        "x = []\nwhile True:\n    x.append(b'\\x01' * (4 << 20))\n")
+    eq(rc, EXIT_ML, f"exit code of a memory-limit stop; stderr={show(err)}")
+    last_line_is_kiln(err, "ML run")
