@@ -183,8 +183,6 @@ static int next_timeout(struct supervision *s, int64_t t0, int64_t *started_at, 
     }
     if (!*started_at)
         *started_at = now;
-    if (s->kill_reason)
-        return -1;
     int64_t wall_left = *started_at + s->limits->wall_ms - now;
     if (wall_left <= 0) {
         kill_run(s, KILN_TO, "wall time limit of %u ms exceeded", s->limits->wall_ms);
@@ -248,6 +246,10 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
         }
     }
     free(msg);
+    /* Without the keeper's EXITED (it was killed), the wall time is the
+     * supervisor's own observation, from STARTED to the kill. */
+    if (started_at && s->wall_ns == 0)
+        s->wall_ns = ((s->killed_at_ms ? s->killed_at_ms : mono_ms()) - started_at) * 1000000;
     int *fds[] = { &s->chan, &s->out_fd, &s->err_fd };
     for (size_t i = 0; i < 3; i++)
         if (*fds[i] >= 0) {
