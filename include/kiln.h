@@ -74,7 +74,9 @@ int kiln_limits_resolve(struct kiln_limits *dst, const struct kiln_limits *defau
 struct kiln_config {
     const char *languages_dir; /* folder of *.lang definitions */
     unsigned slots;            /* runs that may proceed at once */
-    uint32_t uid_base;         /* slot i runs as uid and gid uid_base + i */
+    uint32_t uid_base;         /* each slot claims a free uid (= gid) from uid_base ..
+                                * uid_base+999, locked in /run/kiln, so that engines
+                                * running at once never share one */
     const char *cgroup_name;   /* folder kiln creates under each hierarchy */
     struct kiln_limits run_defaults, run_maxima;
     struct kiln_limits compile_defaults, compile_maxima;
@@ -172,7 +174,7 @@ struct kiln_host_report {
     bool cg_memory, cg_pids, cg_cpu;
     unsigned seccomp_rules;
     unsigned slots;
-    uint32_t uid_base;
+    uint32_t uid_base;          /* the uid of slot 0 */
 };
 void kiln_engine_report(const kiln_engine *engine, struct kiln_host_report *out);
 

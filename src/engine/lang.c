@@ -30,7 +30,9 @@
 #define LANG_FILE_MAX (64 << 10)
 #define LANG_SUFFIX ".lang"
 
-enum key_kind { KEY_NAME, KEY_TEXT, KEY_ALIASES, KEY_SOURCE, KEY_EXTENSIONS, KEY_COMMAND, KEY_ENV };
+enum key_kind {
+    KEY_NAME, KEY_TEXT, KEY_ALIASES, KEY_SOURCE, KEY_EXTENSIONS, KEY_COMMAND, KEY_ENV, KEY_RUNTIME
+};
 
 struct key {
     const char *name;
@@ -52,11 +54,17 @@ static const struct key lang_keys[] = {
     TEXT(aliases, KEY_ALIASES, false),
     TEXT(source, KEY_SOURCE, true),
     TEXT(extensions, KEY_EXTENSIONS, false),
-    VEC(version_argv, "version", KEY_COMMAND, true),
+    /* version and run are required of exec definitions only (finish()). */
+    VEC(version_argv, "version", KEY_COMMAND, false),
     VEC(compile_argv, "compile", KEY_COMMAND, false),
-    VEC(run_argv, "run", KEY_COMMAND, true),
+    VEC(run_argv, "run", KEY_COMMAND, false),
     VEC(env, "env", KEY_ENV, false), /* repeats: one variable per line */
+    TEXT(runtime, KEY_RUNTIME, false),
 };
+
+/* How a language runs: exec is its commands as processes; the others are
+ * warm runtimes embedded in kiln, forked ahead from a zygote. */
+static const char *const LANG_RUNTIMES[] = { "exec", "python", "javascript", "typescript" };
 #define LANG_KEY_COUNT (sizeof lang_keys / sizeof lang_keys[0])
 
 struct parser {
@@ -192,6 +200,15 @@ static int set_source(struct parser *p, const struct key *k, const char *value)
     return set_text(p, k, value);
 }
 
+static int set_runtime(struct parser *p, const struct key *k, const char *value)
+{
+    for (size_t i = 0; i < sizeof LANG_RUNTIMES / sizeof *LANG_RUNTIMES; i++)
+        if (!strcmp(value, LANG_RUNTIMES[i]))
+            return set_text(p, k, value);
+    return err_set(p->err, p->errlen,
+                   "unknown runtime '%s': use exec, python, javascript or typescript", value);
+}
+
 static int set_command(struct parser *p, const struct key *k, const char *value)
 {
     char ***dst = (char ***)(void *)((char *)p->def + k->offset);
@@ -305,6 +322,7 @@ static int set_key(struct parser *p, const char *key, const char *value)
         case KEY_SOURCE: return set_source(p, k, value);
         case KEY_EXTENSIONS: return set_list(p, k, value, ext_valid, "extension");
         case KEY_COMMAND: return set_command(p, k, value);
+        case KEY_RUNTIME: return set_runtime(p, k, value);
         case KEY_ENV: break;
         }
     }
@@ -398,6 +416,11 @@ static int finish(struct parser *p)
     for (size_t i = 0; i < LANG_KEY_COUNT; i++)
         if (lang_keys[i].required && !(p->seen & (1u << i)))
             return err_set(p->err, p->errlen, "missing required key '%s'", lang_keys[i].name);
+    if (!d->runtime[0])
+        snprintf(d->runtime, sizeof d->runtime, "exec");
+    if (!strcmp(d->runtime, "exec") && (!d->run_argv || !d->version_argv))
+        return err_set(p->err, p->errlen, "missing required key '%s' (runtime exec)",
+                       d->run_argv ? "version" : "run");
     if (check_labels(p) < 0)
         return -1;
     if (!key_seen(p, "extensions")) {

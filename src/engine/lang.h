@@ -9,9 +9,12 @@
  *     source  = main.c                 # default entry file name; required
  *     extensions = .c .h               # entry-file endings that mean this language;
  *                                      #   default: the ending of `source`
- *     version = gcc -dumpfullversion   # command printing the version; required
+ *     runtime = exec                   # exec (default): the commands below run as
+ *                                      #   processes; python, javascript, typescript:
+ *                                      #   a warm runtime embedded in kiln
+ *     version = gcc -dumpfullversion   # command printing the version; required for exec
  *     compile = gcc -O2 -o main {source} -lm   # optional
- *     run     = ./main                 # required
+ *     run     = ./main                 # required for exec
  *     env     = GOCACHE=/tmp/go        # repeatable: extra environment
  *     run.cpu_ms = 5000                # limit overrides, any kiln_limit_fields name,
  *     compile.mem_kib = 524288         #   prefixed run. or compile.
@@ -34,9 +37,10 @@ struct lang_def {
     char aliases[128];            /* space-separated, each a valid name */
     char source[64];              /* entry file name, no '/' */
     char extensions[64];          /* space-separated, each starting with '.' */
-    char **version_argv;          /* NULL-terminated */
+    char runtime[16];             /* "exec", "python", "javascript" or "typescript" */
+    char **version_argv;          /* NULL-terminated; may be NULL for a warm runtime */
     char **compile_argv;          /* NULL-terminated, or NULL: interpreted */
-    char **run_argv;              /* NULL-terminated */
+    char **run_argv;              /* NULL-terminated; NULL for a warm runtime */
     char **env;                   /* NULL-terminated "KEY=value", may be empty */
     struct kiln_limits run_limits;     /* overrides; 0 = engine default */
     struct kiln_limits compile_limits;

@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -66,6 +67,7 @@ struct jail_slot {
     struct cg_slot *cg;
     int net_fd;
     uint32_t uid;
+    int uid_lock;  /* flock held on UID_LOCK_DIR/uid-<uid>.lock while the jail lives */
     bool busy;
     uint32_t mem_kib, procs; /* limits last written to the cgroup; 0: none yet */
 };
@@ -82,12 +84,46 @@ struct jail {
     pthread_cond_t slot_freed;
 };
 
-static int create_slots(struct jail *j, uint32_t uid_base, char *err, size_t errlen)
+/* Every engine on the host draws its slot uids from one range. A uid is
+ * claimed with a lock file, so two engines (two `kiln run` at once, or a
+ * server and a CLI) never share one: RLIMIT_NPROC counts per uid across
+ * the host, and a shared uid would let one run's processes use another's
+ * budget. */
+#define UID_LOCK_DIR "/run/kiln"
+#define UID_RANGE 1000
+
+static int claim_uids(struct jail *j, uint32_t uid_base, uint32_t *uids, char *err, size_t errlen)
+{
+    if (mkdir("/run", 0755) < 0 && errno != EEXIST)
+        return err_set(err, errlen, "mkdir /run: %m");
+    if (mkdir(UID_LOCK_DIR, 0700) < 0 && errno != EEXIST)
+        return err_set(err, errlen, "mkdir " UID_LOCK_DIR ": %m");
+    unsigned got = 0;
+    for (uint32_t uid = uid_base; uid < uid_base + UID_RANGE && got < j->nslots; uid++) {
+        char path[64];
+        snprintf(path, sizeof path, UID_LOCK_DIR "/uid-%u.lock", uid);
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+            return err_set(err, errlen, "open %s: %m", path);
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+            close(fd);
+            continue;
+        }
+        j->slots[got].uid = uid;
+        j->slots[got].uid_lock = fd;
+        uids[got++] = uid;
+    }
+    if (got < j->nslots)
+        return err_set(err, errlen, "no free uid for slot %u: %u-%u are all claimed by other engines",
+                       got, uid_base, uid_base + UID_RANGE - 1);
+    return 0;
+}
+
+static int create_slots(struct jail *j, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < j->nslots; i++) {
         struct jail_slot *s = &j->slots[i];
         char group[160];
-        s->uid = uid_base + i;
         if (netns_create_empty(&s->net_fd, err, errlen) < 0)
             return -1;
         snprintf(group, sizeof group, "%s/slot%u", j->group, i);
@@ -138,8 +174,8 @@ struct jail *jail_create(const struct jail_config *cfg, char *err, size_t errlen
         err_set(err, errlen, "kiln must run as root: it creates namespaces, mounts and cgroups");
         return NULL;
     }
-    if (cfg->slots == 0 || cfg->slots > 1024 || cfg->uid_base == 0 ||
-        cfg->uid_base > 0x7fffffff - cfg->slots) {
+    if (cfg->slots == 0 || cfg->slots > UID_RANGE || cfg->uid_base == 0 ||
+        cfg->uid_base > 0x7fffffff - UID_RANGE) {
         err_set(err, errlen, "invalid jail config: slots %u, uid_base %u", cfg->slots,
                 cfg->uid_base);
         return NULL;
@@ -156,7 +192,7 @@ struct jail *jail_create(const struct jail_config *cfg, char *err, size_t errlen
     j->nslots = cfg->slots;
     j->mnt_fd = -1;
     for (unsigned i = 0; i < cfg->slots; i++)
-        slots[i].net_fd = -1;
+        slots[i].net_fd = slots[i].uid_lock = -1;
     pthread_mutex_init(&j->lock, NULL);
     pthread_cond_init(&j->slot_freed, NULL);
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -171,12 +207,18 @@ struct jail *jail_create(const struct jail_config *cfg, char *err, size_t errlen
         return NULL;
     }
     reap_stale_groups(&j->cg_host, cfg->cgroup_name ? cfg->cgroup_name : "kiln");
-    if (seccomp_compile(&j->seccomp, err, errlen) < 0 ||
-        rootfs_create(&j->mnt_fd, cfg->slots, cfg->uid_base, err, errlen) < 0 ||
-        create_slots(j, cfg->uid_base, err, errlen) < 0) {
+    uint32_t *uids = calloc(cfg->slots, sizeof *uids);
+    if (!uids || claim_uids(j, cfg->uid_base, uids, err, errlen) < 0 ||
+        seccomp_compile(&j->seccomp, err, errlen) < 0 ||
+        rootfs_create(&j->mnt_fd, uids, cfg->slots, err, errlen) < 0 ||
+        create_slots(j, err, errlen) < 0) {
+        if (!uids)
+            err_set(err, errlen, "out of memory");
+        free(uids);
         jail_destroy(j);
         return NULL;
     }
+    free(uids);
     return j;
 }
 
@@ -188,6 +230,8 @@ void jail_destroy(struct jail *j)
         cg_slot_destroy(j->slots[i].cg);
         if (j->slots[i].net_fd >= 0)
             close(j->slots[i].net_fd);
+        if (j->slots[i].uid_lock >= 0)
+            close(j->slots[i].uid_lock); /* releases the uid for other engines */
     }
     if (j->cg_host.version != CG_NONE)
         cg_group_remove(&j->cg_host, j->group);

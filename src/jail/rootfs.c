@@ -154,34 +154,34 @@ static int make_dev(char *err, size_t errlen)
 
 /* passwd and group list every slot's uid as "kiln", so that tools which
  * look up their user (whoami, getpass, ssh-less git) find one. */
-static int write_ids(const char *path, const char *head, const char *fmt, unsigned slots,
-                     uint32_t uid_base, char *err, size_t errlen)
+static int write_ids(const char *path, const char *head, const char *fmt, const uint32_t *uids,
+                     unsigned n, char *err, size_t errlen)
 {
-    size_t cap = strlen(head) + 1 + (size_t)slots * 64;
+    size_t cap = strlen(head) + 1 + (size_t)n * 64;
     char *text = malloc(cap);
     if (!text)
         return err_set(err, errlen, "out of memory");
     size_t at = (size_t)snprintf(text, cap, "%s", head);
-    for (unsigned i = 0; i < slots && at < cap; i++)
-        at += (size_t)snprintf(text + at, cap - at, fmt, uid_base + i, uid_base + i);
+    for (unsigned i = 0; i < n && at < cap; i++)
+        at += (size_t)snprintf(text + at, cap - at, fmt, uids[i], uids[i]);
     int rc = write_text(path, text, err, errlen);
     free(text);
     return rc;
 }
 
-static int write_passwd(unsigned slots, uint32_t uid_base, char *err, size_t errlen)
+static int write_passwd(const uint32_t *uids, unsigned n, char *err, size_t errlen)
 {
     if (write_ids(ROOT_STAGE "/etc/passwd",
                   "root:x:0:0:root:/root:/usr/sbin/nologin\n"
                   "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
-                  "kiln:x:%u:%u:kiln:/box:/bin/sh\n", slots, uid_base, err, errlen) < 0)
+                  "kiln:x:%u:%u:kiln:/box:/bin/sh\n", uids, n, err, errlen) < 0)
         return -1;
     return write_ids(ROOT_STAGE "/etc/group", "root:x:0:\nnogroup:x:65534:\n",
-                     "kiln:x:%u:\n", slots, uid_base, err, errlen);
+                     "kiln:x:%u:\n", uids, n, err, errlen);
 }
 
 /* Runs in the builder child, in its own mount namespace. */
-static int build_template(unsigned slots, uint32_t uid_base, char *err, size_t errlen)
+static int build_template(const uint32_t *uids, unsigned n, char *err, size_t errlen)
 {
     char path[PATH_MAX];
     if (unshare(CLONE_NEWNS) < 0)
@@ -204,7 +204,7 @@ static int build_template(unsigned slots, uint32_t uid_base, char *err, size_t e
         if (write_text(path, ROOTFS_FILES[i].text, err, errlen) < 0)
             return -1;
     }
-    if (write_passwd(slots, uid_base, err, errlen) < 0 || make_dev(err, errlen) < 0)
+    if (write_passwd(uids, n, err, errlen) < 0 || make_dev(err, errlen) < 0)
         return -1;
     if (chmod(ROOT_STAGE "/tmp", 01777) < 0 || chmod(ROOT_STAGE "/var/tmp", 01777) < 0)
         return err_set(err, errlen, "chmod tmp: %m");
@@ -221,10 +221,10 @@ static int build_template(unsigned slots, uint32_t uid_base, char *err, size_t e
 
 /* The builder reports on `report` (a message, empty for success) and then
  * waits until the parent has opened its namespace and closes `hold`. */
-static _Noreturn void builder_main(int report, int hold, unsigned slots, uint32_t uid_base)
+static _Noreturn void builder_main(int report, int hold, const uint32_t *uids, unsigned n)
 {
     char err[512] = "";
-    int rc = build_template(slots, uid_base, err, sizeof err);
+    int rc = build_template(uids, n, err, sizeof err);
     if (write(report, err, rc < 0 ? strlen(err) : 0) < 0 || close(report) < 0)
         _exit(1);
     char c;
@@ -254,7 +254,7 @@ static int open_builder_ns(pid_t pid, int report, int *mnt_fd, char *err, size_t
     return 0;
 }
 
-int rootfs_create(int *mnt_fd, unsigned slots, uint32_t uid_base, char *err, size_t errlen)
+int rootfs_create(int *mnt_fd, const uint32_t *uids, unsigned n, char *err, size_t errlen)
 {
     int report[2], hold[2];
     if (pipe2(report, O_CLOEXEC) < 0)
@@ -270,7 +270,7 @@ int rootfs_create(int *mnt_fd, unsigned slots, uint32_t uid_base, char *err, siz
     if (pid == 0) {
         close(report[0]);
         close(hold[1]);
-        builder_main(report[1], hold[0], slots, uid_base);
+        builder_main(report[1], hold[0], uids, n);
     }
     close(report[1]);
     close(hold[0]);

@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 /* Builds the read-only root in a new mount namespace (by a short-lived
- * child) and returns an fd that keeps that namespace alive. passwd lists
- * uids uid_base .. uid_base+slots-1 as user "kiln". */
-int rootfs_create(int *mnt_fd, unsigned slots, uint32_t uid_base, char *err, size_t errlen);
+ * child) and returns an fd that keeps that namespace alive. passwd and
+ * group list each of the n uids as user "kiln". */
+int rootfs_create(int *mnt_fd, const uint32_t *uids, unsigned n, char *err, size_t errlen);
 
 /* tmpfs options of a run, formatted by the supervisor before the clone so
  * that the keeper does no formatting. */

@@ -21,6 +21,7 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # keep the source tree clean
 
 import harness  # noqa: E402
 
@@ -123,8 +124,13 @@ def main():
     harness.KILN = kiln
     os.environ["KILN"] = kiln
 
+    import_errors = []
     for path in sorted(glob.glob(os.path.join(HERE, "test_*.py"))):
-        importlib.import_module(os.path.splitext(os.path.basename(path))[0])
+        mod = os.path.splitext(os.path.basename(path))[0]
+        try:
+            importlib.import_module(mod)
+        except Exception:  # a broken test module is a failure, not a crash of the runner
+            import_errors.append((mod, traceback.format_exc().strip().splitlines()[-1]))
 
     tests = [t for t in harness.TESTS
              if not args.filters or any(f in t.name for f in args.filters)]
@@ -139,6 +145,11 @@ def main():
         print(f"FAIL setup: {kiln} is not an executable file", flush=True)
         print(f"0 passed, {max(1, len(tests))} failed, 0 skipped", flush=True)
         return 1
+
+    for mod, why in import_errors:
+        runner.failed += 1
+        runner.failures.append(mod)
+        print(f"FAIL import {mod}: {why}", flush=True)
 
     t0 = time.monotonic()
     runner.run_parallel([t for t in tests if not t.exclusive], args.jobs)

@@ -14,12 +14,11 @@ import secrets
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 
 from harness import (test, skip, kiln, kiln_json, kiln_json_timed, kiln_popen, finish,
                      parse_json, py, check, eq, show, run_stage, describe, expect_ok,
-                     lines_of, box_processes, processes_matching, wait_no_box_processes,
+                     lines_of, processes_matching, wait_no_box_processes,
                      require_clean_host_before, tmpdir_files, BOX_UID_MIN, BOX_UID_MAX)
 
 EXIT_OL, EXIT_ML, EXIT_TO = 122, 123, 124
