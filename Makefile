@@ -52,6 +52,7 @@ LIB_SRCS := \
 	src/jail/rootfs.c \
 	src/jail/netns.c \
 	src/jail/msg.c \
+	src/jail/sandbox.c \
 	src/jail/keeper.c \
 	src/jail/supervise.c \
 	src/jail/jail.c \

@@ -69,7 +69,7 @@ static void host_checks(kiln_engine *e, struct check_list *cl)
              r.cg_memory ? "yes" : "no", r.cg_pids ? "yes" : "no (RLIMIT_NPROC only)",
              r.cg_cpu ? "yes" : "no (RLIMIT_CPU only)");
     add_check(cl, "cgroups", r.cg_memory, d);
-    snprintf(d, sizeof d, "%u slots, uids %u-%u", r.slots, r.uid_base, r.uid_base + r.slots - 1);
+    snprintf(d, sizeof d, "%u slots, slot 0 runs as uid %u", r.slots, r.uid_base);
     add_check(cl, "slots", r.slots > 0, d);
 }
 

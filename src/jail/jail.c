@@ -366,29 +366,6 @@ static int make_stdin(const char *data, size_t len, char *err, size_t errlen)
     return fd;
 }
 
-static void set_rlimits(struct keeper_plan *p, const struct kiln_limits *l)
-{
-    /* RLIMIT_CPU backs up the supervisor's cgroup check (whole seconds). */
-    rlim_t cpu_s = l->cpu_ms / 1000 + 2;
-    rlim_t mem = (rlim_t)l->mem_kib * 1024;
-    rlim_t stack = mem < (256u << 20) ? mem : (256u << 20);
-    struct { int r; rlim_t v; } t[KEEPER_RLIMITS] = {
-        { RLIMIT_CPU, cpu_s },
-        { RLIMIT_FSIZE, (rlim_t)l->fsize_kib * 1024 },
-        { RLIMIT_NOFILE, l->nofile },
-        /* Counts the slot uid's processes: pids.max's twin for hosts
-         * without the pids controller. */
-        { RLIMIT_NPROC, l->procs },
-        { RLIMIT_CORE, 0 },
-        { RLIMIT_STACK, stack },
-        { RLIMIT_MSGQUEUE, 0 },
-    };
-    for (size_t i = 0; i < KEEPER_RLIMITS; i++) {
-        p->rlimits[i].resource = t[i].r;
-        p->rlimits[i].lim.rlim_cur = p->rlimits[i].lim.rlim_max = t[i].v;
-    }
-}
-
 struct run_fds {
     int chan[2], out[2], err[2], in;
 };
@@ -480,8 +457,7 @@ static void fill_plan(struct keeper_plan *p, const struct jail *j, const struct 
     p->net_fd = slot->net_fd;
     p->uid = slot->uid;
     rootfs_run_opts_format(&p->mounts, slot->uid, spec->limits.disk_kib);
-    set_rlimits(p, &spec->limits);
-    p->seccomp = &j->seccomp;
+    sandbox_init(&p->sandbox, slot->uid, &spec->limits, &j->seccomp);
     p->argv = spec->argv;
     p->envp = spec->envp;
     p->files = spec->files;

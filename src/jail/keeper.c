@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include <unistd.h>
 
 #include "jail/msg.h"
+#include "jail/sandbox.h"
 
 #define COLLECT_DEPTH_MAX 8
 
@@ -58,23 +58,6 @@ static void reset_signals(void)
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-/* Closes every fd except those in keep[] (n small), without allocating. */
-static void close_all_except(const int *keep, size_t n)
-{
-    unsigned lo = 0;
-    for (;;) {
-        unsigned next = ~0U; /* the smallest kept fd >= lo */
-        for (size_t i = 0; i < n; i++)
-            if (keep[i] >= 0 && (unsigned)keep[i] >= lo && (unsigned)keep[i] < next)
-                next = (unsigned)keep[i];
-        if (next > lo)
-            syscall(SYS_close_range, lo, next == ~0U ? ~0U : next - 1, 0);
-        if (next == ~0U)
-            return;
-        lo = next + 1;
-    }
 }
 
 /* Moves an fd out of 0..2, so that dup2 onto 0..2 later cannot clobber it. */
@@ -142,22 +125,7 @@ static _Noreturn void program_exec(struct keeper_plan *p, int errfd)
         dup2(p->err_fd, 2) < 0 || (errfd != 3 && dup3(errfd, 3, O_CLOEXEC) < 0))
         goto out;
     syscall(SYS_close_range, 4, ~0U, 0);
-    if ((what = "setsid", setsid()) < 0)
-        goto out;
-    what = "setrlimit";
-    for (size_t i = 0; i < KEEPER_RLIMITS; i++)
-        if (setrlimit(p->rlimits[i].resource, &p->rlimits[i].lim) < 0)
-            goto out;
-    /* Bounding set first (needs CAP_SETPCAP), then the ids: setresuid to a
-     * non-zero uid clears the permitted and effective sets. */
-    for (int cap = 0; cap <= 63; cap++)
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-            goto out;
-    if ((what = "setgroups", syscall(SYS_setgroups, 0, NULL)) < 0 ||
-        (what = "setresgid", syscall(SYS_setresgid, p->uid, p->uid, p->uid)) < 0 ||
-        (what = "setresuid", syscall(SYS_setresuid, p->uid, p->uid, p->uid)) < 0 ||
-        (what = "no_new_privs", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0 ||
-        (what = "seccomp", seccomp_apply(p->seccomp)) < 0)
+    if ((what = "setsid", setsid()) < 0 || sandbox_enter(&p->sandbox, &what) < 0)
         goto out;
     what = "exec";
     execve(p->argv[0], p->argv, p->envp);
@@ -289,7 +257,7 @@ _Noreturn void keeper_main(struct keeper_plan *p)
     reset_signals();
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     int keep[] = { p->chan, p->stdin_fd, p->out_fd, p->err_fd, p->mnt_fd, p->net_fd };
-    close_all_except(keep, sizeof keep / sizeof *keep);
+    sandbox_close_fds_except(keep, sizeof keep / sizeof *keep);
     if (lift_fd(&p->stdin_fd) < 0 || lift_fd(&p->out_fd) < 0 || lift_fd(&p->err_fd) < 0)
         fail(p, "fcntl F_DUPFD", NULL);
 

@@ -10,9 +10,7 @@
 
 #include "jail/jail.h"
 #include "jail/rootfs.h"
-#include "jail/seccomp.h"
-
-#define KEEPER_RLIMITS 7
+#include "jail/sandbox.h"
 
 /* Everything the keeper needs, prepared by the supervisor before the
  * clone: the keeper inherits a copy of this memory and must not format,
@@ -21,10 +19,9 @@ struct keeper_plan {
     int chan;                    /* keeper's end of the message socketpair */
     int stdin_fd, out_fd, err_fd;/* become the program's 0, 1, 2 */
     int mnt_fd, net_fd;          /* template mount namespace, slot's netns */
-    uint32_t uid;                /* the slot's uid, also its gid */
+    uint32_t uid;                /* the slot's uid, owner of the files in /box */
     struct rootfs_run_opts mounts;
-    struct { int resource; struct rlimit lim; } rlimits[KEEPER_RLIMITS];
-    const struct seccomp_prog *seccomp;
+    struct sandbox sandbox;      /* the program's uid, rlimits, seccomp */
     char *const *argv;
     char *const *envp;
     const struct jail_file *files;

@@ -1,0 +1,77 @@
+/* sandbox.c — limits, identity, privileges and syscall filter of a process
+ * about to run untrusted code.
+ *
+ * Raw setgroups/setresgid/setresuid: glibc's wrappers broadcast the change
+ * to every thread of the process, and after a raw clone of a threaded
+ * parent the other threads glibc remembers do not exist here.
+ */
+#define _GNU_SOURCE
+#include "sandbox.h"
+
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+void sandbox_init(struct sandbox *sb, uint32_t uid, const struct kiln_limits *l,
+                  const struct seccomp_prog *seccomp)
+{
+    /* RLIMIT_CPU backs up the supervisor's cgroup check (whole seconds). */
+    rlim_t mem = (rlim_t)l->mem_kib * 1024;
+    rlim_t stack = mem < (256u << 20) ? mem : (256u << 20);
+    struct { int r; rlim_t v; } t[SANDBOX_RLIMITS] = {
+        { RLIMIT_CPU, l->cpu_ms / 1000 + 2 },
+        { RLIMIT_FSIZE, (rlim_t)l->fsize_kib * 1024 },
+        { RLIMIT_NOFILE, l->nofile },
+        /* Counts the slot uid's processes: pids.max's twin for hosts
+         * without the pids controller (slot uids are never shared). */
+        { RLIMIT_NPROC, l->procs },
+        { RLIMIT_CORE, 0 },
+        { RLIMIT_STACK, stack },
+        { RLIMIT_MSGQUEUE, 0 },
+    };
+    sb->uid = uid;
+    sb->seccomp = seccomp;
+    for (size_t i = 0; i < SANDBOX_RLIMITS; i++) {
+        sb->rlimits[i].resource = t[i].r;
+        sb->rlimits[i].lim.rlim_cur = sb->rlimits[i].lim.rlim_max = t[i].v;
+    }
+}
+
+int sandbox_enter(const struct sandbox *sb, const char **what)
+{
+    *what = "setrlimit";
+    for (size_t i = 0; i < SANDBOX_RLIMITS; i++)
+        if (setrlimit(sb->rlimits[i].resource, &sb->rlimits[i].lim) < 0)
+            return -1;
+    /* Bounding set first (needs CAP_SETPCAP), then the ids: setresuid to a
+     * non-zero uid clears the permitted and effective sets. */
+    *what = "drop capabilities";
+    for (int cap = 0; cap <= 63; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            return -1;
+    if ((*what = "setgroups", syscall(SYS_setgroups, 0, NULL)) < 0 ||
+        (*what = "setresgid", syscall(SYS_setresgid, sb->uid, sb->uid, sb->uid)) < 0 ||
+        (*what = "setresuid", syscall(SYS_setresuid, sb->uid, sb->uid, sb->uid)) < 0 ||
+        (*what = "no_new_privs", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0 ||
+        (*what = "seccomp", seccomp_apply(sb->seccomp)) < 0)
+        return -1;
+    *what = NULL;
+    return 0;
+}
+
+void sandbox_close_fds_except(const int *keep, size_t n)
+{
+    unsigned lo = 0;
+    for (;;) {
+        unsigned next = ~0U; /* the smallest kept fd >= lo */
+        for (size_t i = 0; i < n; i++)
+            if (keep[i] >= 0 && (unsigned)keep[i] >= lo && (unsigned)keep[i] < next)
+                next = (unsigned)keep[i];
+        if (next > lo)
+            syscall(SYS_close_range, lo, next == ~0U ? ~0U : next - 1, 0);
+        if (next == ~0U)
+            return;
+        lo = next + 1;
+    }
+}
