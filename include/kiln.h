@@ -73,7 +73,9 @@ int kiln_limits_resolve(struct kiln_limits *dst, const struct kiln_limits *defau
 
 struct kiln_config {
     const char *languages_dir; /* folder of *.lang definitions */
-    unsigned slots;            /* runs that may proceed at once */
+    unsigned slots;            /* exec runs that may proceed at once */
+    unsigned warm_slots;       /* runs per warm language at once (children forked ahead) */
+    const char *zygote_exe;    /* binary that runs kiln_zygote_main; NULL: /proc/self/exe */
     uint32_t uid_base;         /* each slot claims a free uid (= gid) from uid_base ..
                                 * uid_base+999, locked in /run/kiln, so that engines
                                 * running at once never share one */
@@ -167,6 +169,36 @@ int kiln_language_get(const kiln_engine *engine, size_t index, struct kiln_langu
  * cached) and writes the version number it printed ("3.11.2"). */
 int kiln_language_version(kiln_engine *engine, const char *language, char *buf, size_t buflen,
                           char *err, size_t errlen);
+
+/* Warm pools (python today): forked-ahead children per language. */
+#define KILN_STATUS_COUNT 8
+#define KILN_LATENCY_BUCKETS 12
+/* Upper bounds of the latency buckets, in microseconds; the last is UINT64_MAX. */
+extern const uint64_t kiln_latency_bounds_us[KILN_LATENCY_BUCKETS];
+struct kiln_pool_stats {
+    unsigned slots;      /* children the pool keeps, one per slot */
+    unsigned busy;       /* slots running a request */
+    unsigned ready;      /* idle slots whose child is forked, waiting */
+    unsigned queued;     /* requests waiting for a slot */
+    bool alive;          /* the zygote is running */
+    uint64_t runs;       /* requests that produced a result */
+    uint64_t restarts;   /* times the zygote was found dead */
+    uint64_t by_status[KILN_STATUS_COUNT];
+    uint64_t latency[KILN_LATENCY_BUCKETS]; /* submit to result, per bucket */
+};
+/* Figures of a warm language's pool; -1 if the language is not warm. */
+int kiln_pool_stats(kiln_engine *engine, const char *language, struct kiln_pool_stats *out);
+/* Starts every warm pool now (a server calls it once at start; otherwise a
+ * pool starts on its language's first request). */
+int kiln_engine_warm(kiln_engine *engine, char *err, size_t errlen);
+
+/* A warm runtime's zygote is a fresh exec of a binary (config.zygote_exe,
+ * by default the running one) with argv[0] "kiln-zygote": never a copy of
+ * the engine's memory, which holds other users' data. A program embedding
+ * libkiln calls this first thing in main:
+ *     if (!strcmp(argv[0], "kiln-zygote")) return kiln_zygote_main(argc, argv);
+ * It returns only when argv is not a zygote's. */
+int kiln_zygote_main(int argc, char **argv);
 
 /* What the jail uses on this host, for `kiln check`. */
 struct kiln_host_report {

@@ -45,6 +45,8 @@ int main(int argc, char **argv)
         { "run", cmd_run }, { "eval", cmd_eval }, { "languages", cmd_languages },
         { "check", cmd_check },
     };
+    if (argc > 0 && !strcmp(argv[0], "kiln-zygote"))
+        return kiln_zygote_main(argc, argv);
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
         !strcmp(argv[1], "help")) {
         fputs(USAGE, argc < 2 ? stderr : stdout);

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "engine/lang.h"
+#include "engine/pool.h"
 #include "jail/jail.h"
 #include "kiln.h"
 #include "runtime/exec.h"
+#include "runtime/python.h"
 #include "util/err.h"
 
 #ifndef KILN_LANGUAGES_DIR
@@ -19,7 +21,17 @@
 struct lang_state {
     const char *missing; /* first command that does not resolve, or NULL */
     char version[64];    /* "" until first asked */
+    struct pool *pool;   /* warm languages only */
 };
+
+/* The warm runtimes built into this kiln, by the name a definition's
+ * `runtime` key gives. */
+static const struct zygote_runtime *warm_runtime(const char *name)
+{
+    if (!strcmp(name, "python"))
+        return &python_runtime;
+    return NULL;
+}
 
 struct kiln_engine {
     struct kiln_config cfg;
@@ -34,6 +46,7 @@ void kiln_config_init(struct kiln_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->languages_dir = KILN_LANGUAGES_DIR;
     cfg->slots = 2;
+    cfg->warm_slots = 2;
     cfg->uid_base = 62000;
     cfg->cgroup_name = "kiln";
     cfg->run_defaults = (struct kiln_limits){
@@ -54,6 +67,51 @@ void kiln_config_init(struct kiln_config *cfg)
     };
 }
 
+static int resolve_limits(struct kiln_limits *dst, const struct kiln_limits *requested,
+                          const struct kiln_limits *defaults, const struct kiln_limits *lang,
+                          const struct kiln_limits *maxima, const char *stage, char *err,
+                          size_t errlen);
+
+/* Which definitions can run here; returns how many are warm. */
+static unsigned mark_available(kiln_engine *e)
+{
+    unsigned nwarm = 0;
+    for (size_t i = 0; i < lang_registry_count(e->langs); i++) {
+        const struct lang_def *d = lang_registry_at(e->langs, i);
+        struct lang_state *st = &e->lang_state[i];
+        if (!strcmp(d->runtime, "exec"))
+            exec_available(d, &st->missing);
+        else if (!warm_runtime(d->runtime))
+            st->missing = "its warm runtime (not built into this kiln)";
+        else
+            nwarm++;
+    }
+    return nwarm;
+}
+
+/* Warm pools take the slots after the exec slots, warm_slots each. Their
+ * children are born with the language's default limits. */
+static int create_pools(kiln_engine *e, char *err, size_t errlen)
+{
+    unsigned next = e->cfg.slots;
+    for (size_t i = 0; i < lang_registry_count(e->langs); i++) {
+        const struct lang_def *d = lang_registry_at(e->langs, i);
+        const struct zygote_runtime *rt = warm_runtime(d->runtime);
+        if (!rt || e->lang_state[i].missing)
+            continue;
+        struct kiln_limits l = { 0 };
+        if (resolve_limits(&l, &l, &e->cfg.run_defaults, &d->run_limits, &e->cfg.run_maxima,
+                           d->name, err, errlen) < 0)
+            return -1;
+        e->lang_state[i].pool =
+            pool_create(e->cfg.zygote_exe, e->jail, rt, next, e->cfg.warm_slots, &l);
+        if (!e->lang_state[i].pool)
+            return err_set(err, errlen, "out of memory");
+        next += e->cfg.warm_slots;
+    }
+    return 0;
+}
+
 kiln_engine *kiln_engine_create(const struct kiln_config *cfg, char *err, size_t errlen)
 {
     kiln_engine *e = calloc(1, sizeof *e);
@@ -72,12 +130,11 @@ kiln_engine *kiln_engine_create(const struct kiln_config *cfg, char *err, size_t
         err_set(err, errlen, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < n; i++)
-        exec_available(lang_registry_at(e->langs, i), &e->lang_state[i].missing);
-    struct jail_config jc = { .slots = cfg->slots, .uid_base = cfg->uid_base,
-                              .cgroup_name = cfg->cgroup_name };
+    unsigned nwarm = mark_available(e);
+    struct jail_config jc = { .slots = cfg->slots + nwarm * cfg->warm_slots,
+                              .uid_base = cfg->uid_base, .cgroup_name = cfg->cgroup_name };
     e->jail = jail_create(&jc, err, errlen);
-    if (!e->jail)
+    if (!e->jail || create_pools(e, err, errlen) < 0)
         goto fail;
     return e;
 fail:
@@ -89,6 +146,8 @@ void kiln_engine_destroy(kiln_engine *e)
 {
     if (!e)
         return;
+    for (size_t i = 0; e->lang_state && i < lang_registry_count(e->langs); i++)
+        pool_destroy(e->lang_state[i].pool);
     jail_destroy(e->jail);
     lang_registry_free(e->langs);
     free(e->lang_state);
@@ -176,10 +235,19 @@ int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_res
                        &def->compile_limits, &e->cfg.compile_maxima, "compile", err, errlen) < 0)
         return -1;
     snprintf(res->language, sizeof res->language, "%s", def->name);
+    struct lang_state *st = &e->lang_state[lang_index(e, def)];
     pthread_mutex_lock(&e->lock);
-    snprintf(res->version, sizeof res->version, "%s", e->lang_state[lang_index(e, def)].version);
+    snprintf(res->version, sizeof res->version, "%s", st->version);
     pthread_mutex_unlock(&e->lock);
-    unsigned slot = jail_slot_acquire(e->jail);
+    if (st->pool) {
+        int rc = pool_execute(st->pool, req, &job.run_limits, res, err, errlen);
+        if (rc < 0)
+            kiln_result_free(res);
+        else if (!res->version[0])
+            pool_version(st->pool, res->version, sizeof res->version);
+        return rc;
+    }
+    unsigned slot = jail_slot_acquire(e->jail, 0, e->cfg.slots);
     int rc = exec_execute(e->jail, slot, &job, res, err, errlen);
     jail_slot_release(e->jail, slot);
     if (rc < 0)
@@ -245,13 +313,43 @@ int kiln_language_version(kiln_engine *e, const char *language, char *buf, size_
     pthread_mutex_unlock(&e->lock);
     if (cached)
         return 0;
-    unsigned slot = jail_slot_acquire(e->jail);
-    int rc = exec_version(e->jail, slot, def, buf, buflen, err, errlen);
-    jail_slot_release(e->jail, slot);
+    int rc;
+    if (st->pool) {
+        /* A warm runtime knows its own version once its zygote runs. */
+        rc = pool_warm(st->pool, err, errlen);
+        pool_version(st->pool, buf, buflen);
+    } else {
+        unsigned slot = jail_slot_acquire(e->jail, 0, e->cfg.slots);
+        rc = exec_version(e->jail, slot, def, buf, buflen, err, errlen);
+        jail_slot_release(e->jail, slot);
+    }
     if (rc == 0) {
         pthread_mutex_lock(&e->lock);
         snprintf(st->version, sizeof st->version, "%s", buf);
         pthread_mutex_unlock(&e->lock);
     }
     return rc;
+}
+
+int kiln_pool_stats(kiln_engine *e, const char *language, struct kiln_pool_stats *out)
+{
+    const struct lang_def *def = lang_registry_find(e->langs, language);
+    struct pool *p = def ? e->lang_state[lang_index(e, def)].pool : NULL;
+    if (!p)
+        return -1;
+    pool_stats(p, out);
+    return 0;
+}
+
+int kiln_engine_warm(kiln_engine *e, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < lang_registry_count(e->langs); i++)
+        if (e->lang_state[i].pool && pool_warm(e->lang_state[i].pool, err, errlen) < 0)
+            return err_prefix(err, errlen, lang_registry_at(e->langs, i)->name);
+    return 0;
+}
+
+int kiln_zygote_main(int argc, char **argv)
+{
+    return zygote_exec_main(argc > 1 ? warm_runtime(argv[1]) : NULL, argc, argv);
 }

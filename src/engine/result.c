@@ -1,8 +1,15 @@
 /* result.c — status names and the lifetime of results. */
 #include <stdlib.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "engine/result.h"
 #include "kiln.h"
+
+const uint64_t kiln_latency_bounds_us[KILN_LATENCY_BUCKETS] = {
+    100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 1000000, UINT64_MAX,
+};
 
 const char *kiln_status_name(enum kiln_status status)
 {
@@ -29,4 +36,33 @@ void kiln_result_free(struct kiln_result *result)
         return;
     stage_free(&result->compile);
     stage_free(&result->run);
+}
+
+/* Moves a jail outcome into a public stage (the buffers change owner). */
+void result_stage_from_outcome(struct kiln_stage *st, struct jail_outcome *o)
+{
+    st->status = o->status;
+    st->exit_code = o->exit_code;
+    st->signal = o->signal;
+    st->out = buf_steal(&o->out, &st->out_len);
+    st->err = buf_steal(&o->err, &st->err_len);
+    st->out_truncated = o->out_truncated;
+    st->err_truncated = o->err_truncated;
+    st->cpu_ms = o->cpu_ms;
+    st->wall_ms = o->wall_ms;
+    st->mem_kib = o->mem_kib;
+    snprintf(st->message, sizeof st->message, "%s", o->message);
+}
+
+/* The request's files as jail files (borrowed pointers, not copies). */
+struct jail_file *result_request_files(const struct kiln_request *req)
+{
+    struct jail_file *f = calloc(req->nfiles, sizeof *f);
+    for (size_t i = 0; f && i < req->nfiles; i++) {
+        f[i].name = (char *)req->files[i].name;
+        f[i].data = (char *)req->files[i].data;
+        f[i].len = req->files[i].len;
+        f[i].mode = 0644;
+    }
+    return f;
 }

@@ -532,6 +532,23 @@ int cg_procs_attach(struct cg_slot *slot, pid_t pid, char *err, size_t errlen)
     return 0;
 }
 
+int cg_slot_open_procs(struct cg_slot *slot, int fds[CG_PROCS_FDS_MAX], char *err, size_t errlen)
+{
+    int n = 0;
+    for (int i = 0; i < CG_NCTL && n < CG_PROCS_FDS_MAX; i++) {
+        if (!cg_slot_dir_is_first(slot, i))
+            continue;
+        int fd = cg_open(slot->dirfd[i], "cgroup.procs", O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            while (n > 0)
+                close(fds[--n]);
+            return err_set(err, errlen, "open %s/cgroup.procs: %m", slot->path[i]);
+        }
+        fds[n++] = fd;
+    }
+    return n;
+}
+
 int cg_procs_count(struct cg_slot *slot, char *err, size_t errlen)
 {
     int count = 0;

@@ -67,6 +67,13 @@ int cg_slot_usage(struct cg_slot *slot, struct cg_usage *out, char *err, size_t 
  * the jail's PID namespace normally empties it). Returns how many were
  * killed, or -1. */
 int cg_slot_kill_all(struct cg_slot *slot, char *err, size_t errlen);
+/* Opens cgroup.procs of each of the slot's hierarchies for writing. A
+ * process holding these fds joins the group by writing "0" (itself) to
+ * each: a child forked ahead joins its slot before the request arrives, so
+ * the cost of moving a task (an RCU grace period on v1) is off the request
+ * path. Returns how many fds it opened, or -1. */
+#define CG_PROCS_FDS_MAX 3
+int cg_slot_open_procs(struct cg_slot *slot, int fds[CG_PROCS_FDS_MAX], char *err, size_t errlen);
 /* Kills what is left, removes the group. Accepts NULL. */
 void cg_slot_destroy(struct cg_slot *slot);
 /* Removes the (empty) folder `group` on every controller, e.g. the

@@ -244,11 +244,13 @@ void jail_destroy(struct jail *j)
     free(j);
 }
 
-unsigned jail_slot_acquire(struct jail *j)
+unsigned jail_slot_acquire(struct jail *j, unsigned lo, unsigned hi)
 {
+    if (hi > j->nslots)
+        hi = j->nslots;
     pthread_mutex_lock(&j->lock);
     for (;;) {
-        for (unsigned i = 0; i < j->nslots; i++)
+        for (unsigned i = lo; i < hi; i++)
             if (!j->slots[i].busy) {
                 j->slots[i].busy = true;
                 pthread_mutex_unlock(&j->lock);
@@ -262,7 +264,7 @@ void jail_slot_release(struct jail *j, unsigned slot)
 {
     pthread_mutex_lock(&j->lock);
     j->slots[slot].busy = false;
-    pthread_cond_signal(&j->slot_freed);
+    pthread_cond_broadcast(&j->slot_freed); /* waiters may want different ranges */
     pthread_mutex_unlock(&j->lock);
 }
 
@@ -342,9 +344,9 @@ void jail_outcome_free(struct jail_outcome *o)
 
 /* A sealed memfd: the program reads its stdin as a file, the supervisor
  * never blocks on a pipe the program does not drain. */
-static int make_stdin(const char *data, size_t len, char *err, size_t errlen)
+int jail_memfd(const char *name, const char *data, size_t len, char *err, size_t errlen)
 {
-    int fd = memfd_create("stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0)
         return err_set(err, errlen, "memfd_create: %m");
     size_t done = 0;
@@ -396,7 +398,8 @@ static int run_fds_open(struct run_fds *f, const struct jail_spec *spec, char *e
         run_fds_close(f);
         return err_set(err, errlen, "pipe: %m");
     }
-    f->in = make_stdin(spec->stdin_data ? spec->stdin_data : "", spec->stdin_len, err, errlen);
+    f->in = jail_memfd("stdin", spec->stdin_data ? spec->stdin_data : "", spec->stdin_len, err,
+                       errlen);
     if (f->in < 0) {
         run_fds_close(f);
         return -1;
@@ -465,10 +468,10 @@ static void fill_plan(struct keeper_plan *p, const struct jail *j, const struct 
     p->collect = spec->collect;
 }
 
-static int prepare_slot(struct jail_slot *slot, const struct kiln_limits *l, char *err,
-                        size_t errlen)
+static int prepare_slot(struct jail_slot *slot, const struct kiln_limits *l, bool keep_procs,
+                        char *err, size_t errlen)
 {
-    if (cg_slot_kill_all(slot->cg, err, errlen) < 0)
+    if (!keep_procs && cg_slot_kill_all(slot->cg, err, errlen) < 0)
         return err_prefix(err, errlen, "cgroup");
     /* Runs of one language mostly share limits: write them only on change. */
     if (slot->mem_kib != l->mem_kib || slot->procs != l->procs) {
@@ -505,8 +508,8 @@ static pid_t start_keeper(struct jail_slot *slot, struct keeper_plan *plan, int 
     return pid;
 }
 
-static void finish_outcome(struct jail_slot *slot, struct supervision *sv,
-                           const struct jail_spec *spec, struct jail_outcome *out)
+static void finish_outcome(struct jail_slot *slot, const struct supervision *sv,
+                           const struct kiln_limits *limits, struct jail_outcome *out)
 {
     struct cg_usage usage = { 0 };
     char cgerr[256];
@@ -516,7 +519,46 @@ static void finish_outcome(struct jail_slot *slot, struct supervision *sv,
     out->cpu_ms = usage.cpu_ns / 1000000;
     out->mem_kib = usage.mem_peak_bytes / 1024;
     out->wall_ms = sv->wall_ns > 0 ? (uint64_t)sv->wall_ns / 1000000 : 0;
-    decide_status(sv, &usage, &spec->limits, out);
+    decide_status(sv, &usage, limits, out);
+}
+
+int jail_mnt_fd(const struct jail *j)
+{
+    return j->mnt_fd;
+}
+
+const struct seccomp_prog *jail_seccomp(const struct jail *j)
+{
+    return &j->seccomp;
+}
+
+unsigned jail_ncpus(const struct jail *j)
+{
+    return j->ncpus;
+}
+
+void jail_slot_view(const struct jail *j, unsigned slot, struct jail_slot_view *out)
+{
+    out->uid = j->slots[slot].uid;
+    out->net_fd = j->slots[slot].net_fd;
+    out->cg = j->slots[slot].cg;
+}
+
+int jail_slot_prepare(struct jail *j, unsigned slot, const struct kiln_limits *l,
+                      bool keep_procs, char *err, size_t errlen)
+{
+    return prepare_slot(&j->slots[slot], l, keep_procs, err, errlen);
+}
+
+void jail_slot_finish(struct jail *j, unsigned slot, const struct supervision *sv,
+                      const struct kiln_limits *l, struct jail_outcome *out)
+{
+    finish_outcome(&j->slots[slot], sv, l, out);
+}
+
+static void check_collected(const struct jail_spec *spec, const struct supervision *sv,
+                            struct jail_outcome *out)
+{
     if (spec->collect && !sv->files_done && out->status == KILN_OK) {
         out->status = KILN_XX;
         snprintf(out->message, sizeof out->message, "the files of the run were not all returned");
@@ -535,7 +577,7 @@ int jail_run(struct jail *j, unsigned slot_index, const struct jail_spec *spec,
     struct jail_slot *slot = &j->slots[slot_index];
     struct run_fds fds;
     struct keeper_plan plan;
-    if (prepare_slot(slot, &spec->limits, err, errlen) < 0 ||
+    if (prepare_slot(slot, &spec->limits, false, err, errlen) < 0 ||
         run_fds_open(&fds, spec, err, errlen) < 0)
         return -1;
     fill_plan(&plan, j, slot, spec, &fds);
@@ -556,6 +598,7 @@ int jail_run(struct jail *j, unsigned slot_index, const struct jail_spec *spec,
     int rc = supervise(&sv, out, err, errlen);
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
         ;
-    finish_outcome(slot, &sv, spec, out);
+    finish_outcome(slot, &sv, &spec->limits, out);
+    check_collected(spec, &sv, out);
     return rc < 0 && out->status != KILN_XX ? -1 : 0;
 }

@@ -28,8 +28,9 @@ struct jail *jail_create(const struct jail_config *cfg, char *err, size_t errlen
 /* Removes every cgroup the jail made and closes its namespaces. Accepts NULL. */
 void jail_destroy(struct jail *jail);
 
-/* Blocks until a slot is free; returns its index. */
-unsigned jail_slot_acquire(struct jail *jail);
+/* Blocks until a slot in [lo, hi) is free; returns its index. Ranges let
+ * each warm pool own its slots while exec runs share the rest. */
+unsigned jail_slot_acquire(struct jail *jail, unsigned lo, unsigned hi);
 void jail_slot_release(struct jail *jail, unsigned slot);
 
 struct jail_file {
@@ -79,6 +80,31 @@ bool box_path_valid(const char *name);
  * looking at the host's read-only directories the jail binds. */
 int jail_resolve_command(const char *name, char *path, size_t pathlen);
 #define JAIL_PATH "/usr/local/bin:/usr/bin:/bin"
+
+/* For warm runtimes (zygote.c), which run their children in the jail's
+ * slots without a keeper. */
+struct cg_slot;
+struct seccomp_prog;
+struct supervision;
+struct jail_slot_view {
+    uint32_t uid;
+    int net_fd;
+    struct cg_slot *cg;
+};
+int jail_mnt_fd(const struct jail *jail);
+const struct seccomp_prog *jail_seccomp(const struct jail *jail);
+unsigned jail_ncpus(const struct jail *jail);
+void jail_slot_view(const struct jail *jail, unsigned slot, struct jail_slot_view *out);
+/* Before a run: empties the slot's cgroup (unless keep_procs: a warm
+ * child is already inside), writes changed limits, resets the counters. */
+int jail_slot_prepare(struct jail *jail, unsigned slot, const struct kiln_limits *l,
+                      bool keep_procs, char *err, size_t errlen);
+/* After a run: reads the cgroup's figures, kills anything left in it, and
+ * turns what was observed into a status. */
+void jail_slot_finish(struct jail *jail, unsigned slot, const struct supervision *sv,
+                      const struct kiln_limits *l, struct jail_outcome *out);
+/* A sealed memfd holding data, positioned at 0; -1 with err on failure. */
+int jail_memfd(const char *name, const char *data, size_t len, char *err, size_t errlen);
 
 /* What the host offers, for `kiln check`. */
 struct jail_report {

@@ -73,46 +73,14 @@ static int lift_fd(int *fd)
     return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Creates the folders of a relative path, then the file, owned by uid. */
 static void write_file(const struct keeper_plan *p, const struct jail_file *f)
 {
-    char path[1100];
-    size_t len = strlen(f->name);
-    if (!box_path_valid(f->name) || len >= sizeof path) {
+    if (!box_path_valid(f->name)) {
         errno = EINVAL;
         fail(p, "file name", f->name);
     }
-    memcpy(path, f->name, len + 1);
-    for (char *slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        if (mkdir(path, 0755) == 0) {
-            if (chown(path, p->uid, p->uid) < 0)
-                fail(p, "chown", path);
-        } else if (errno != EEXIST)
-            fail(p, "mkdir", path);
-        *slash = '/';
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, f->mode & 0777);
-    if (fd < 0)
-        fail(p, "create", path);
-    if (write_all(fd, f->data, f->len) < 0 || fchown(fd, p->uid, p->uid) < 0 ||
-        fchmod(fd, f->mode & 0777) < 0)
-        fail(p, "write", path);
-    close(fd);
+    if (rootfs_write_box_file(f->name, f->data, f->len, f->mode, (long)p->uid) < 0)
+        fail(p, "write", f->name);
 }
 
 /* Child of the keeper: becomes the program. Reports a failure before exec

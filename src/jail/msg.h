@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define MSG_PAYLOAD_MAX 65536
 
@@ -22,6 +23,9 @@ enum msg_type {
     MSG_FILE,         /* keeper: a file of /box follows (struct msg_file + name) */
     MSG_DATA,         /* keeper: the next bytes of that file */
     MSG_FILES_END,    /* keeper: no more files */
+    MSG_SPAWN,        /* engine -> zygote: fork a child for a slot (fds attached) */
+    MSG_READY,        /* zygote: runtime initialised (version follows); child: sandboxed, warm */
+    MSG_REQUEST,      /* engine -> child: run this (payload memfd and stdin memfd attached) */
 };
 
 struct msg_hdr {
@@ -52,6 +56,14 @@ struct msg_file {
 
 /* Sends one message; async-signal-safe. Returns -1 with errno on failure. */
 int msg_send(int fd, uint32_t type, const void *payload, uint32_t len);
+/* The same with file descriptors attached (SCM_RIGHTS), at most MSG_FDS_MAX. */
+#define MSG_FDS_MAX 8
+int msg_send_fds(int fd, uint32_t type, const void *payload, uint32_t len, const int *fds,
+                 size_t nfds);
+/* Receives one message into buf (header included) and up to MSG_FDS_MAX
+ * fds, made close-on-exec. Returns the message's length, 0 at end of file,
+ * -1 on error or a truncated message (any fds received are closed). */
+ssize_t msg_recv_fds(int fd, void *buf, size_t buflen, int *fds, size_t *nfds);
 /* Sends MSG_FAIL with errno and a description built from two strings
  * (either may be NULL); async-signal-safe. */
 void msg_send_fail(int fd, int err, const char *what, const char *object);

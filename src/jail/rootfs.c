@@ -293,19 +293,82 @@ void rootfs_run_opts_format(struct rootfs_run_opts *o, uint32_t uid, uint32_t di
     snprintf(o->shm, sizeof o->shm, "size=%uk,nr_inodes=4096,mode=1777", disk_kib);
 }
 
-int rootfs_enter(int mnt_fd, const struct rootfs_run_opts *o, const char **what)
+int rootfs_join(int mnt_fd, const char **what)
+{
+    if ((*what = "setns mnt", setns(mnt_fd, CLONE_NEWNS)) < 0 ||
+        (*what = "unshare mnt", unshare(CLONE_NEWNS)) < 0)
+        return -1;
+    return 0;
+}
+
+int rootfs_mount_box(const struct rootfs_run_opts *o, const char **what)
 {
     const unsigned long rw = MS_NOSUID | MS_NODEV;
-    if ((*what = "setns mnt", setns(mnt_fd, CLONE_NEWNS)) < 0 ||
-        (*what = "unshare mnt", unshare(CLONE_NEWNS)) < 0 ||
-        (*what = "mount /box", mount("tmpfs", "/box", "tmpfs", rw, o->box)) < 0 ||
+    if ((*what = "mount /box", mount("tmpfs", "/box", "tmpfs", rw, o->box)) < 0 ||
         (*what = "mount /tmp", mount("tmpfs", "/tmp", "tmpfs", rw, o->tmp)) < 0 ||
         (*what = "mount /var/tmp", mount("tmpfs", "/var/tmp", "tmpfs", rw, o->tmp)) < 0 ||
         (*what = "mount /dev/shm", mount("tmpfs", "/dev/shm", "tmpfs", rw | MS_NOEXEC, o->shm)) < 0 ||
-        (*what = "mount /proc",
-         mount("proc", "/proc", "proc", rw | MS_NOEXEC, "hidepid=2")) < 0 ||
         (*what = "chdir /box", chdir("/box")) < 0)
+        return -1;
+    return 0;
+}
+
+int rootfs_mount_proc(const char **what)
+{
+    *what = "mount /proc";
+    return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2");
+}
+
+int rootfs_enter(int mnt_fd, const struct rootfs_run_opts *o, const char **what)
+{
+    if (rootfs_join(mnt_fd, what) < 0 || rootfs_mount_box(o, what) < 0 ||
+        rootfs_mount_proc(what) < 0)
         return -1;
     *what = NULL;
     return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int rootfs_write_box_file(const char *name, const char *data, size_t len, uint32_t mode,
+                          long owner)
+{
+    char path[1100];
+    size_t n = strlen(name);
+    if (n >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(path, name, n + 1);
+    for (char *slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(path, 0755) == 0) {
+            if (owner >= 0 && chown(path, (uid_t)owner, (gid_t)owner) < 0)
+                return -1;
+        } else if (errno != EEXIST)
+            return -1;
+        *slash = '/';
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 0777);
+    if (fd < 0)
+        return -1;
+    int rc = write_all(fd, data, len);
+    if (rc == 0 && owner >= 0)
+        rc = fchown(fd, (uid_t)owner, (gid_t)owner);
+    if (rc == 0)
+        rc = fchmod(fd, mode & 0777);
+    close(fd);
+    return rc;
 }

@@ -20,9 +20,23 @@ struct rootfs_run_opts {
 };
 void rootfs_run_opts_format(struct rootfs_run_opts *o, uint32_t uid, uint32_t disk_kib);
 
-/* Keeper side, async-signal-safe: joins the template, unshares a private
- * copy, mounts the run's tmpfs and its /proc. On failure returns -1 with
- * errno set and *what naming the step. */
+/* The steps of entering the jail, async-signal-safe; on failure each
+ * returns -1 with errno set and *what naming the step.
+ *   rootfs_join: join the template's namespace and unshare a private copy;
+ *   rootfs_mount_box: fresh tmpfs on /box, /tmp, /var/tmp, /dev/shm, then
+ *     chdir /box (needs a private mount namespace);
+ *   rootfs_mount_proc: a /proc of the caller's PID namespace, hidepid=2.
+ * rootfs_enter does all three, for a keeper. A zygote joins and mounts its
+ * /proc once; each of its children unshares again and mounts its boxes. */
+int rootfs_join(int mnt_fd, const char **what);
+int rootfs_mount_box(const struct rootfs_run_opts *o, const char **what);
+int rootfs_mount_proc(const char **what);
 int rootfs_enter(int mnt_fd, const struct rootfs_run_opts *o, const char **what);
+
+/* Writes a file below the current directory (/box), creating its folders;
+ * name must satisfy box_path_valid. With owner >= 0 the folders and file
+ * are given to that uid and gid. Async-signal-safe; -1 with errno. */
+int rootfs_write_box_file(const char *name, const char *data, size_t len, uint32_t mode,
+                          long owner);
 
 #endif

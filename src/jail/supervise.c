@@ -39,11 +39,16 @@
 /* Bound on what the keeper may send back, whatever the tmpfs sizes. */
 #define COLLECT_MAX_BYTES (256u << 20)
 
-static int64_t mono_ms(void)
+static int64_t mono_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t mono_ms(void)
+{
+    return mono_ns() / 1000000;
 }
 
 static void kill_run(struct supervision *s, enum kiln_status why, const char *fmt, unsigned v)
@@ -53,7 +58,12 @@ static void kill_run(struct supervision *s, enum kiln_status why, const char *fm
     s->kill_reason = why;
     s->killed_at_ms = mono_ms();
     snprintf(s->kill_message, sizeof s->kill_message, fmt, v);
-    kill(s->keeper, SIGKILL);
+    /* A keeper is pid 1 of the run: killing it empties the namespace. A
+     * warm child has no keeper: its slot's cgroup holds exactly the run. */
+    if (s->keeper > 0)
+        kill(s->keeper, SIGKILL);
+    else
+        cg_slot_kill_all(s->cg, NULL, 0);
 }
 
 /* Keeps at most `limit` bytes; past that, flags and stops the run. */
@@ -138,6 +148,12 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
         s->exited = true;
         s->wait_status = e.wait_status;
         s->wall_ns = e.wall_ns;
+        if (s->keeper <= 0) {
+            /* A warm child's run ends with it: nothing of it may outlive
+             * it, and its leftovers would hold the pipes open. */
+            s->wall_ns = mono_ns() - s->started_at_ns;
+            cg_slot_kill_all(s->cg, NULL, 0);
+        }
         return 0;
     }
     case MSG_FAIL: {
@@ -207,12 +223,13 @@ static int next_timeout(struct supervision *s, int64_t t0, int64_t *started_at, 
 
 int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t errlen)
 {
+    s->started_at_ns = mono_ns();
     int64_t t0 = mono_ms(), started_at = 0, exited_at = 0;
     size_t msg_cap = sizeof(struct msg_hdr) + MSG_PAYLOAD_MAX, collected = 0;
     char *msg = malloc(msg_cap);
     int rc = 0;
     if (!msg) {
-        kill(s->keeper, SIGKILL);
+        kill_run(s, KILN_XX, "out of memory (%u)", 0);
         rc = err_set(err, errlen, "out of memory");
     }
     while (s->chan >= 0 || s->out_fd >= 0 || s->err_fd >= 0) {

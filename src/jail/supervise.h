@@ -11,7 +11,7 @@
 
 struct supervision {
     /* in */
-    pid_t keeper;
+    pid_t keeper;                   /* 0 for a warm child: kill through the cgroup */
     int chan, out_fd, err_fd;       /* read ends; closed by supervise() */
     const struct kiln_limits *limits;
     struct cg_slot *cg;
@@ -26,6 +26,7 @@ struct supervision {
     enum kiln_status kill_reason;
     char kill_message[128];
     int64_t killed_at_ms;
+    int64_t started_at_ns; /* when supervise() began */
     uint64_t cpu_ns; /* last reading */
 };
 

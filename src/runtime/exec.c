@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/result.h"
 #include "util/argv.h"
 #include "util/err.h"
 
@@ -114,22 +115,6 @@ oom:
     return NULL;
 }
 
-/* Moves a jail outcome into a public stage (the buffers change owner). */
-static void stage_from_outcome(struct kiln_stage *st, struct jail_outcome *o)
-{
-    st->status = o->status;
-    st->exit_code = o->exit_code;
-    st->signal = o->signal;
-    st->out = buf_steal(&o->out, &st->out_len);
-    st->err = buf_steal(&o->err, &st->err_len);
-    st->out_truncated = o->out_truncated;
-    st->err_truncated = o->err_truncated;
-    st->cpu_ms = o->cpu_ms;
-    st->wall_ms = o->wall_ms;
-    st->mem_kib = o->mem_kib;
-    snprintf(st->message, sizeof st->message, "%s", o->message);
-}
-
 struct stage_args {
     char *const *cmd;
     const struct jail_file *files;
@@ -163,19 +148,6 @@ static int run_stage(struct jail *jail, unsigned slot, const struct exec_job *jo
     return rc;
 }
 
-/* The request's files as jail files (borrowed pointers, not copies). */
-static struct jail_file *request_files(const struct kiln_request *req)
-{
-    struct jail_file *f = calloc(req->nfiles, sizeof *f);
-    for (size_t i = 0; f && i < req->nfiles; i++) {
-        f[i].name = (char *)req->files[i].name;
-        f[i].data = (char *)req->files[i].data;
-        f[i].len = req->files[i].len;
-        f[i].mode = 0644;
-    }
-    return f;
-}
-
 static int compile_stage(struct jail *jail, unsigned slot, const struct exec_job *job,
                          const struct jail_file *src, struct kiln_result *res,
                          struct jail_outcome *co, char *err, size_t errlen)
@@ -187,7 +159,7 @@ static int compile_stage(struct jail *jail, unsigned slot, const struct exec_job
     if (run_stage(jail, slot, job, &a, co, err, errlen) < 0)
         return -1;
     res->compiled = true;
-    stage_from_outcome(&res->compile, co); /* takes the output, leaves co->files */
+    result_stage_from_outcome(&res->compile, co); /* takes the output, leaves co->files */
     if (co->status == KILN_RE || co->status == KILN_SG)
         res->status = KILN_CE;
     else if (co->status != KILN_OK)
@@ -199,7 +171,7 @@ int exec_execute(struct jail *jail, unsigned slot, const struct exec_job *job,
                  struct kiln_result *res, char *err, size_t errlen)
 {
     const struct kiln_request *req = job->req;
-    struct jail_file *src = request_files(req);
+    struct jail_file *src = result_request_files(req);
     struct jail_outcome co = { 0 }, ro = { 0 };
     int rc = -1;
     if (!src)
@@ -218,7 +190,7 @@ int exec_execute(struct jail *jail, unsigned slot, const struct exec_job *job,
         .args = req->args, .nargs = req->nargs, .limits = &job->run_limits,
     };
     if (run_stage(jail, slot, job, &a, &ro, err, errlen) == 0) {
-        stage_from_outcome(&res->run, &ro);
+        result_stage_from_outcome(&res->run, &ro);
         res->status = res->run.status;
         rc = 0;
     }

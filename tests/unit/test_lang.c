@@ -351,19 +351,45 @@ static int free_repo(void **state)
     return 0;
 }
 
+static void test_runtime_key(void **state)
+{
+    (void)state;
+    struct lang_def d;
+    char err[256];
+    static const char warm[] = "name = w\nsource = main.py\nruntime = python\n";
+    assert_int_equal(lang_parse(warm, sizeof warm - 1, "w.lang", &d, err, sizeof err), 0);
+    assert_string_equal(d.runtime, "python");
+    assert_null(d.run_argv);
+    lang_def_free(&d);
+    static const char dflt[] = "name = e\nsource = main.sh\nversion = bash --version\nrun = bash x\n";
+    assert_int_equal(lang_parse(dflt, sizeof dflt - 1, "e.lang", &d, err, sizeof err), 0);
+    assert_string_equal(d.runtime, "exec");
+    lang_def_free(&d);
+    static const char norun[] = "name = e\nsource = main.sh\nversion = bash --version\n";
+    assert_int_equal(lang_parse(norun, sizeof norun - 1, "e.lang", &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "'run' (runtime exec)"));
+    static const char bad[] = "name = e\nsource = main.sh\nruntime = ruby\n";
+    assert_int_equal(lang_parse(bad, sizeof bad - 1, "e.lang", &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "e.lang:3: unknown runtime 'ruby'"));
+}
+
 static void test_repo_languages(void **state)
 {
     const struct lang_registry *reg = *state;
-    const char *names[] = { "bash", "c", "cpp", "javascript", "python" };
-    assert_int_equal(lang_registry_count(reg), 5);
-    for (size_t i = 0; i < 5; i++) {
+    const char *names[] = { "bash", "c", "cpp", "javascript", "python", "python3" };
+    const char *runtimes[] = { "exec", "exec", "exec", "exec", "python", "exec" };
+    assert_int_equal(lang_registry_count(reg), 6);
+    for (size_t i = 0; i < 6; i++) {
         const struct lang_def *d = lang_registry_at(reg, i);
         assert_string_equal(d->name, names[i]);
+        assert_string_equal(d->runtime, runtimes[i]);
         assert_true(d->display[0] != '\0');
-        assert_non_null(d->run_argv[0]);
-        assert_non_null(d->version_argv[0]);
+        if (!strcmp(d->runtime, "exec")) { /* a warm runtime needs no commands */
+            assert_non_null(d->run_argv[0]);
+            assert_non_null(d->version_argv[0]);
+        }
     }
-    assert_null(lang_registry_at(reg, 5));
+    assert_null(lang_registry_at(reg, 6));
     assert_non_null(lang_registry_find(reg, "c")->compile_argv);
     assert_non_null(lang_registry_find(reg, "cpp")->compile_argv);
     assert_null(lang_registry_find(reg, "python")->compile_argv);
@@ -385,7 +411,7 @@ static void test_repo_find(void **state)
     const struct lang_registry *reg = *state;
     expect_find(reg, "python", "python");
     expect_find(reg, "PY", "python");
-    expect_find(reg, "Python3", "python");
+    expect_find(reg, "Python3", "python3");
     expect_find(reg, "c++", "cpp");
     expect_find(reg, "G++", "cpp");
     expect_find(reg, "js", "javascript");
@@ -612,6 +638,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tmp_skips_and_sorts, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_tmp_errors, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_tmp_find_by_file_tie, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test(test_runtime_key),
         cmocka_unit_test_setup_teardown(test_repo_languages, load_repo, free_repo),
         cmocka_unit_test_setup_teardown(test_repo_find, load_repo, free_repo),
         cmocka_unit_test_setup_teardown(test_repo_find_by_file, load_repo, free_repo),

@@ -1,0 +1,85 @@
+/* zygote.h — warm runtimes: a process inside the jail with a language
+ * runtime initialised once, forking sandboxed children ahead of demand. */
+#ifndef KILN_JAIL_ZYGOTE_H
+#define KILN_JAIL_ZYGOTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "jail/jail.h"
+
+/* What a child received: its files are already written in /box, its stdin
+ * is fd 0, and stdout and stderr are fds 1 and 2. */
+struct zygote_job {
+    const char *entry;        /* the entry file's name, in /box */
+    char *const *args;        /* the program's arguments (after the entry) */
+    size_t nargs;
+};
+
+/* A language runtime, called only inside the jail. init runs once in the
+ * zygote, as root but with no request data in reach; everything else runs
+ * in a child after its sandbox is on. */
+struct zygote_runtime {
+    const char *name;
+    int (*init)(char *version, size_t versionlen, char *err, size_t errlen);
+    void (*before_fork)(void);
+    void (*after_fork_parent)(void);
+    void (*after_fork_child)(void);
+    /* Before the request: take the copy-on-write faults a run would. */
+    int (*prepare)(char *err, size_t errlen);
+    /* Runs the job; returns the exit code of the process. */
+    int (*run)(const struct zygote_job *job);
+};
+
+struct zygote;
+
+/* Forks the zygote into a new PID namespace, where it execs exe (the kiln
+ * binary; NULL: /proc/self/exe) as "kiln-zygote RUNTIME", and waits until
+ * its runtime is initialised. The version is then in zygote_version(). */
+struct zygote *zygote_create(const char *exe, struct jail *jail, const struct zygote_runtime *rt,
+                             char *err, size_t errlen);
+/* The zygote's side: what the kiln binary runs when argv[0] is
+ * "kiln-zygote". Does not return unless argv is not a zygote's (125). */
+int zygote_exec_main(const struct zygote_runtime *rt, int argc, char **argv);
+/* Kills the zygote and, with its namespace, every child. Accepts NULL. */
+void zygote_destroy(struct zygote *z);
+const char *zygote_version(const struct zygote *z);
+/* False once the zygote has died; its children are then gone too. */
+bool zygote_alive(struct zygote *z);
+
+/* A child forked ahead for one slot, with limits fixed at its birth. */
+struct zygote_child {
+    int req_fd;      /* engine <-> child: READY, then the request */
+    int status_fd;   /* zygote -> engine: the child's wait status */
+    int out_fd, err_fd;
+    bool ready;
+    struct kiln_limits limits;
+};
+
+/* Asks the zygote for a child in slot; returns at once (the child gets
+ * ready in the background). */
+int zygote_spawn(struct zygote *z, struct jail *jail, unsigned slot, const struct kiln_limits *l,
+                 struct zygote_child *child, char *err, size_t errlen);
+/* True when a child born with `have` limits can serve `want`: the limits
+ * set at birth (rlimits, tmpfs sizes) must match; memory, processes and
+ * time are the cgroup's and the supervisor's, set per run. */
+bool zygote_child_fits(const struct kiln_limits *have, const struct kiln_limits *want);
+void zygote_child_close(struct zygote_child *child);
+
+struct zygote_request {
+    const struct jail_file *files; /* files[0] is the entry point */
+    size_t nfiles;
+    const char *const *args;
+    size_t nargs;
+    const char *stdin_data;
+    size_t stdin_len;
+};
+
+/* Runs req in the child (waiting for it to be ready), supervised like any
+ * run. The child is used up: close it and spawn the next. */
+int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *child,
+               const struct zygote_request *req, const struct kiln_limits *l,
+               struct jail_outcome *out, char *err, size_t errlen);
+
+#endif
