@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "engine/lang.h"
-#include "engine/pool.h"
+#include "engine/warm_pool.h"
 #include "jail/jail.h"
 #include "kiln.h"
 #include "runtime/exec.h"
@@ -21,7 +21,7 @@
 struct lang_state {
     const char *missing; /* first command that does not resolve, or NULL */
     char version[64];    /* "" until first asked */
-    struct pool *pool;   /* warm languages only */
+    struct warm_pool *pool;   /* warm languages only */
 };
 
 /* The warm runtimes built into this kiln, by the name a definition's
@@ -104,7 +104,7 @@ static int create_pools(kiln_engine *e, char *err, size_t errlen)
                            d->name, err, errlen) < 0)
             return -1;
         e->lang_state[i].pool =
-            pool_create(e->cfg.zygote_exe, e->jail, rt, next, e->cfg.warm_slots, &l);
+            warm_pool_create(e->cfg.zygote_exe, e->jail, rt, next, e->cfg.warm_slots, &l);
         if (!e->lang_state[i].pool)
             return err_set(err, errlen, "out of memory");
         next += e->cfg.warm_slots;
@@ -147,7 +147,7 @@ void kiln_engine_destroy(kiln_engine *e)
     if (!e)
         return;
     for (size_t i = 0; e->lang_state && i < lang_registry_count(e->langs); i++)
-        pool_destroy(e->lang_state[i].pool);
+        warm_pool_destroy(e->lang_state[i].pool);
     jail_destroy(e->jail);
     lang_registry_free(e->langs);
     free(e->lang_state);
@@ -240,11 +240,11 @@ int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_res
     snprintf(res->version, sizeof res->version, "%s", st->version);
     pthread_mutex_unlock(&e->lock);
     if (st->pool) {
-        int rc = pool_execute(st->pool, req, &job.run_limits, res, err, errlen);
+        int rc = warm_pool_execute(st->pool, req, &job.run_limits, res, err, errlen);
         if (rc < 0)
             kiln_result_free(res);
         else if (!res->version[0])
-            pool_version(st->pool, res->version, sizeof res->version);
+            warm_pool_version(st->pool, res->version, sizeof res->version);
         return rc;
     }
     unsigned slot = jail_slot_acquire(e->jail, 0, e->cfg.slots);
@@ -316,8 +316,8 @@ int kiln_language_version(kiln_engine *e, const char *language, char *buf, size_
     int rc;
     if (st->pool) {
         /* A warm runtime knows its own version once its zygote runs. */
-        rc = pool_warm(st->pool, err, errlen);
-        pool_version(st->pool, buf, buflen);
+        rc = warm_pool_warm(st->pool, err, errlen);
+        warm_pool_version(st->pool, buf, buflen);
     } else {
         unsigned slot = jail_slot_acquire(e->jail, 0, e->cfg.slots);
         rc = exec_version(e->jail, slot, def, buf, buflen, err, errlen);
@@ -334,17 +334,17 @@ int kiln_language_version(kiln_engine *e, const char *language, char *buf, size_
 int kiln_pool_stats(kiln_engine *e, const char *language, struct kiln_pool_stats *out)
 {
     const struct lang_def *def = lang_registry_find(e->langs, language);
-    struct pool *p = def ? e->lang_state[lang_index(e, def)].pool : NULL;
+    struct warm_pool *p = def ? e->lang_state[lang_index(e, def)].pool : NULL;
     if (!p)
         return -1;
-    pool_stats(p, out);
+    warm_pool_stats(p, out);
     return 0;
 }
 
 int kiln_engine_warm(kiln_engine *e, char *err, size_t errlen)
 {
     for (size_t i = 0; i < lang_registry_count(e->langs); i++)
-        if (e->lang_state[i].pool && pool_warm(e->lang_state[i].pool, err, errlen) < 0)
+        if (e->lang_state[i].pool && warm_pool_warm(e->lang_state[i].pool, err, errlen) < 0)
             return err_prefix(err, errlen, lang_registry_at(e->langs, i)->name);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* pool.c — warm pools.
+/* warm_pool.c — warm pools.
  *
  * Theory of operation. A pool owns a range of the jail's slots and one
  * zygote. Every slot holds at most one child forked ahead with the pool's
@@ -17,7 +17,7 @@
  * is older) are discarded; a run in flight when it died ends as XX.
  */
 #define _GNU_SOURCE
-#include "pool.h"
+#include "warm_pool.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -31,20 +31,20 @@
 
 #define RESTART_BACKOFF_MS 1000
 
-struct pool_slot {
+struct warm_slot {
     struct zygote_child child;
     bool has_child;
     unsigned generation; /* of the zygote that forked the child */
     bool busy;
 };
 
-struct pool {
+struct warm_pool {
     const char *exe; /* the kiln binary the zygote runs */
     struct jail *jail;
     const struct zygote_runtime *rt;
     unsigned slot_lo, nslots;
     struct kiln_limits child_limits;
-    struct pool_slot *slots;
+    struct warm_slot *slots;
     pthread_mutex_t lock;
     pthread_cond_t freed;
     struct zygote *zygote;
@@ -66,10 +66,10 @@ static int64_t now_ms(void)
     return now_us() / 1000;
 }
 
-struct pool *pool_create(const char *exe, struct jail *jail, const struct zygote_runtime *rt,
+struct warm_pool *warm_pool_create(const char *exe, struct jail *jail, const struct zygote_runtime *rt,
                          unsigned slot_lo, unsigned nslots, const struct kiln_limits *child_limits)
 {
-    struct pool *p = calloc(1, sizeof *p);
+    struct warm_pool *p = calloc(1, sizeof *p);
     if (!p || !(p->slots = calloc(nslots, sizeof *p->slots))) {
         free(p);
         return NULL;
@@ -85,7 +85,7 @@ struct pool *pool_create(const char *exe, struct jail *jail, const struct zygote
     return p;
 }
 
-void pool_destroy(struct pool *p)
+void warm_pool_destroy(struct warm_pool *p)
 {
     if (!p)
         return;
@@ -100,7 +100,7 @@ void pool_destroy(struct pool *p)
 }
 
 /* With the lock held: a live zygote, restarted if it died. */
-static int ensure_zygote(struct pool *p, char *err, size_t errlen)
+static int ensure_zygote(struct warm_pool *p, char *err, size_t errlen)
 {
     if (p->zygote && zygote_alive(p->zygote))
         return 0;
@@ -122,10 +122,10 @@ static int ensure_zygote(struct pool *p, char *err, size_t errlen)
 }
 
 /* With the lock held: gives slot i a child fitting l. */
-static int ensure_child(struct pool *p, unsigned i, const struct kiln_limits *l, char *err,
+static int ensure_child(struct warm_pool *p, unsigned i, const struct kiln_limits *l, char *err,
                         size_t errlen)
 {
-    struct pool_slot *s = &p->slots[i];
+    struct warm_slot *s = &p->slots[i];
     if (ensure_zygote(p, err, errlen) < 0)
         return -1;
     if (s->has_child && s->generation == p->generation && zygote_child_fits(&s->child.limits, l))
@@ -140,7 +140,7 @@ static int ensure_child(struct pool *p, unsigned i, const struct kiln_limits *l,
     return 0;
 }
 
-int pool_warm(struct pool *p, char *err, size_t errlen)
+int warm_pool_warm(struct warm_pool *p, char *err, size_t errlen)
 {
     pthread_mutex_lock(&p->lock);
     int rc = 0;
@@ -151,14 +151,14 @@ int pool_warm(struct pool *p, char *err, size_t errlen)
     return rc;
 }
 
-void pool_version(struct pool *p, char *buf, size_t buflen)
+void warm_pool_version(struct warm_pool *p, char *buf, size_t buflen)
 {
     pthread_mutex_lock(&p->lock);
     snprintf(buf, buflen, "%s", p->version);
     pthread_mutex_unlock(&p->lock);
 }
 
-static unsigned acquire(struct pool *p)
+static unsigned acquire(struct warm_pool *p)
 {
     pthread_mutex_lock(&p->lock);
     p->stats.queued++;
@@ -174,7 +174,7 @@ static unsigned acquire(struct pool *p)
     }
 }
 
-static void record(struct pool *p, const struct kiln_result *res, uint64_t us)
+static void record(struct warm_pool *p, const struct kiln_result *res, uint64_t us)
 {
     p->stats.runs++;
     if ((unsigned)res->status < KILN_STATUS_COUNT)
@@ -187,7 +187,7 @@ static void record(struct pool *p, const struct kiln_result *res, uint64_t us)
 
 /* After a run, with the lock held: the slot's next child, with the pool's
  * default limits, forked while nobody waits for it. */
-static void release(struct pool *p, unsigned i, const struct kiln_result *res, uint64_t us)
+static void release(struct warm_pool *p, unsigned i, const struct kiln_result *res, uint64_t us)
 {
     char err[256];
     if (res)
@@ -200,13 +200,13 @@ static void release(struct pool *p, unsigned i, const struct kiln_result *res, u
     pthread_mutex_unlock(&p->lock);
 }
 
-int pool_execute(struct pool *p, const struct kiln_request *req,
+int warm_pool_execute(struct warm_pool *p, const struct kiln_request *req,
                  const struct kiln_limits *limits, struct kiln_result *res, char *err,
                  size_t errlen)
 {
     int64_t t0 = now_us();
     unsigned i = acquire(p);
-    struct pool_slot *s = &p->slots[i];
+    struct warm_slot *s = &p->slots[i];
     int rc = ensure_child(p, i, limits, err, errlen);
     pthread_mutex_unlock(&p->lock);
     struct jail_file *files = rc == 0 ? result_request_files(req) : NULL;
@@ -232,7 +232,7 @@ int pool_execute(struct pool *p, const struct kiln_request *req,
     return rc;
 }
 
-void pool_stats(struct pool *p, struct kiln_pool_stats *out)
+void warm_pool_stats(struct warm_pool *p, struct kiln_pool_stats *out)
 {
     pthread_mutex_lock(&p->lock);
     *out = p->stats;
