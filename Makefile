@@ -3,7 +3,6 @@
 #   make            build/kiln and build/libkiln.a (installs missing packages first)
 #   make check      everything, tests, then the tests again under ASan+UBSan
 #   make check-san  only the sanitizer build and its tests
-#   make serve      build, then run the HTTP service on 127.0.0.1:3000 in the foreground
 #   make format     clang-format over the sources
 #
 # SANITIZE=address,undefined builds into build/san/ instead of build/.
@@ -20,7 +19,7 @@ endif
 
 # Packages come from Debian; scripts/bootstrap.sh installs them. The probes
 # run only for targets that compile, so `make deps` works on a bare machine.
-PKGS := libseccomp libcjson libmicrohttpd
+PKGS := libseccomp libcjson
 NEED_PKGS := $(filter-out deps clean format,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEED_PKGS),)
 ifeq ($(shell command -v pkg-config >/dev/null && pkg-config --exists $(PKGS) && echo ok),)
@@ -85,23 +84,7 @@ CLI_SRCS := \
 	src/cli/cmd_check.c \
 	src/cli/json_out.c
 
-# `kiln serve` (src/server/), linked into build/kiln beside the CLI.
-SERVER_SRCS := \
-	src/server/server.c \
-	src/server/handler.c \
-	src/server/reply.c \
-	src/server/route_v1.c \
-	src/server/route_v2.c \
-	src/server/json_req.c \
-	src/server/codec.c \
-	src/server/config.c \
-	src/server/workers.c \
-	src/server/access.c \
-	src/server/metrics.c \
-	src/server/openapi.c
-
 UNIT_TESTS := \
-	tests/unit/test_server_req \
 	tests/unit/test_limits \
 	tests/unit/test_lang \
 	tests/unit/test_cgroup \
@@ -111,10 +94,9 @@ UNIT_TESTS := \
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
-SERVER_OBJS := $(SERVER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
-.PHONY: all deps check check-san test-unit test-integration bench format clean serve
+.PHONY: all deps check check-san test-unit test-integration bench format clean
 all: deps $(BUILD)/kiln $(BUILD)/libkiln.a
 
 deps:
@@ -124,7 +106,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# Python.h is not written for -Wundef and -Wshadow; the rest still apply.
+# Python.h is not written for -Wundef; the rest of the warnings still apply.
 $(BUILD)/src/runtime/python.o: src/runtime/python.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PY_CFLAGS) -Wno-undef -c $< -o $@
@@ -133,21 +115,12 @@ $(BUILD)/libkiln.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/kiln: $(CLI_OBJS) $(SERVER_OBJS) $(BUILD)/libkiln.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(SERVER_OBJS) $(BUILD)/libkiln.a $(LDLIBS)
+$(BUILD)/kiln: $(CLI_OBJS) $(BUILD)/libkiln.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libkiln.a $(LDLIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libkiln.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
-		$(BUILD)/libkiln.a $(LDLIBS) $(shell pkg-config --libs cmocka)
-
-# The server's request parsing is pure code: its unit test links it alone.
-SERVER_REQ_OBJS := $(BUILD)/src/server/json_req.o $(BUILD)/src/server/codec.o \
-	$(BUILD)/src/server/openapi.o
-$(BUILD)/tests/unit/test_server_req: tests/unit/test_server_req.c $(SERVER_REQ_OBJS) \
-		$(BUILD)/libkiln.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(SERVER_REQ_OBJS) \
 		$(BUILD)/libkiln.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 test-unit: all $(UNIT_BINS)
@@ -167,10 +140,6 @@ check-san:
 		$(UNIT_TESTS:%=build/san/%)
 	@bash tests/run.sh all build/san
 
-# The HTTP service in the foreground on 127.0.0.1:3000 (Ctrl-C stops it).
-serve: all
-	$(BUILD)/kiln serve --listen 127.0.0.1:3000
-
 # Benchmarks print medians and percentiles; figures go in docs/benchmarks.md.
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libkiln.a
 	@mkdir -p $(dir $@)
@@ -180,88 +149,9 @@ bench: all $(BUILD)/bench/jail_overhead
 	$(BUILD)/bench/jail_overhead -n $(or $(RUNS),100)
 
 format:
-	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(SERVER_SRCS) $(wildcard src/*/*.h) include/kiln.h
+	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard src/*/*.h) include/kiln.h
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SERVER_OBJS:.o=.d)
-
-# ---- V8 runtime ------------------------------------------------------------
-# src/runtime/v8.cc (JavaScript and TypeScript) on Debian's libnode108 (V8
-# 10.2), unpacked into deps/libnode by scripts/deps-libnode.sh; sucrase and
-# Node's util.inspect bundled from npm into deps/js/vendor.js by
-# scripts/deps-npm.sh; both embedded with the JS of src/runtime/js/.
-# Built apart as $(BUILD)/libkiln_v8.a: a binary that links it adds $(V8_LIBS).
-CXX         ?= g++
-V8_DEPS     := $(CURDIR)/deps/libnode
-V8_LIBDIR   := $(V8_DEPS)/usr/lib/x86_64-linux-gnu
-V8_HEADER   := $(V8_DEPS)/usr/include/node/v8.h
-V8_LIBS     := -L$(V8_LIBDIR) -Wl,-rpath,$(V8_LIBDIR) -l:libnode.so.108 -lstdc++ -lm
-# libnode is built without RTTI: v8::ArrayBuffer::Allocator has no typeinfo.
-V8_CXXFLAGS := -std=c++17 -g $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
-               -fno-rtti -fno-exceptions $(HARDEN) -MMD -MP -Iinclude -Isrc \
-               -isystem $(V8_DEPS)/usr/include/node
-# Order matters: vendor.js defines what the others take; run.js comes last.
-V8_JS_SRCS  := deps/js/vendor.js src/runtime/js/core.js src/runtime/js/buffer.js \
-               src/runtime/js/process.js src/runtime/js/modules.js src/runtime/js/run.js
-V8_OBJS     := $(BUILD)/src/runtime/v8.o $(BUILD)/v8/v8_js.o
-V8_TEST     := $(BUILD)/tests/unit/test_v8
-
-.PHONY: v8 bench-v8
-v8: $(BUILD)/libkiln_v8.a $(V8_TEST)
-
-$(V8_HEADER):
-	bash scripts/deps-libnode.sh
-
-deps/js/vendor.js: package.json package-lock.json src/runtime/js/vendor-entry.js scripts/deps-npm.sh
-	bash scripts/deps-npm.sh
-
-$(BUILD)/src/runtime/v8.o: src/runtime/v8.cc | $(V8_HEADER)
-	@mkdir -p $(dir $@)
-	$(CXX) $(V8_CXXFLAGS) -c $< -o $@
-
-# Each script becomes a byte array in one generated C file, in V8_JS_SRCS order.
-$(BUILD)/v8/v8_js.c: $(V8_JS_SRCS)
-	@mkdir -p $(dir $@)
-	@{ echo '/* generated by the Makefile from V8_JS_SRCS; do not edit */'; \
-	  echo '#include <stddef.h>'; \
-	  echo 'struct v8js_file { const char *name; const unsigned char *data; size_t len; };'; \
-	  i=0; for f in $^; do \
-	    echo "static const unsigned char v8js_$$i[] = {"; \
-	    od -An -v -tx1 "$$f" | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
-	    echo '0 };'; i=$$((i + 1)); \
-	  done; \
-	  echo 'extern const struct v8js_file v8js_files[];'; \
-	  echo 'extern const size_t v8js_count;'; \
-	  echo 'const struct v8js_file v8js_files[] = {'; \
-	  i=0; for f in $^; do \
-	    echo "    { \"$$(basename $$f)\", v8js_$$i, sizeof v8js_$$i - 1 },"; i=$$((i + 1)); \
-	  done; \
-	  echo '};'; \
-	  echo "const size_t v8js_count = $$i;"; } > $@.tmp && mv $@.tmp $@
-
-$(BUILD)/v8/v8_js.o: $(BUILD)/v8/v8_js.c
-	$(CC) -std=gnu11 -O0 -c $< -o $@
-
-$(BUILD)/libkiln_v8.a: $(V8_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
-
-$(V8_TEST): tests/unit/test_v8.c $(BUILD)/libkiln_v8.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
-		$(BUILD)/libkiln_v8.a $(V8_LIBS) $(shell pkg-config --libs cmocka)
-
-# The unit suite runs test_v8 too (not in the sanitizer build: libnode is
-# not instrumented, and V8's JIT code is invisible to ASan).
-check test-unit: $(V8_TEST)
-
-$(BUILD)/bench/v8_bench: bench/v8_bench.c $(BUILD)/libkiln_v8.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkiln_v8.a $(V8_LIBS)
-
-bench-v8: $(BUILD)/bench/v8_bench
-	$(BUILD)/bench/v8_bench -n $(or $(RUNS),200)
-
--include $(V8_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
