@@ -82,6 +82,7 @@ CLI_SRCS := \
 	src/cli/cmd_run.c \
 	src/cli/cmd_languages.c \
 	src/cli/cmd_check.c \
+	src/cli/cmd_bench.c \
 	src/cli/json_out.c
 
 UNIT_TESTS := \

@@ -41,11 +41,14 @@ bool cli_json_flag(int argc, char **argv, const char *usage, int *rc);
 /* An engine for one CLI command: one slot, the default configuration, the
  * languages folder from $KILN_LANGUAGES_DIR when set. Prints the error. */
 kiln_engine *cli_engine(void);
+/* The same with `slots` exec slots and `slots` children per warm language. */
+kiln_engine *cli_engine_slots(unsigned slots);
 
 int cmd_run(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_languages(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 /* JSON of a result, with every string made valid UTF-8. */
 cJSON *json_result(const struct kiln_result *r);

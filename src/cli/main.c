@@ -14,6 +14,7 @@ static const char USAGE[] =
     "  eval -l LANG CODE         run CODE as a program of LANG\n"
     "  languages [--json]        the languages kiln knows, and which are installed\n"
     "  check [--json]            which protections are active on this host\n"
+    "  bench [-l LANG] [-n N] [-c C]   latency and throughput of this machine\n"
     "\n"
     "`kiln COMMAND --help` tells more. kiln must run as root.\n"
     "Exit status of run and eval: the program's own exit code; 128+N when killed by\n"
@@ -23,9 +24,15 @@ static const char USAGE[] =
 
 kiln_engine *cli_engine(void)
 {
+    return cli_engine_slots(1);
+}
+
+kiln_engine *cli_engine_slots(unsigned slots)
+{
     struct kiln_config cfg;
     kiln_config_init(&cfg);
-    cfg.slots = 1;
+    cfg.slots = slots;
+    cfg.warm_slots = slots;
     const char *dir = getenv("KILN_LANGUAGES_DIR");
     if (dir && *dir)
         cfg.languages_dir = dir;
@@ -43,7 +50,7 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } commands[] = {
         { "run", cmd_run }, { "eval", cmd_eval }, { "languages", cmd_languages },
-        { "check", cmd_check },
+        { "check", cmd_check }, { "bench", cmd_bench },
     };
     if (argc > 0 && !strcmp(argv[0], "kiln-zygote"))
         return kiln_zygote_main(argc, argv);

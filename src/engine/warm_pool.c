@@ -36,6 +36,7 @@ struct warm_slot {
     bool has_child;
     unsigned generation; /* of the zygote that forked the child */
     bool busy;
+    uint64_t released;   /* release order: the least recent child has had the most time */
 };
 
 struct warm_pool {
@@ -52,6 +53,7 @@ struct warm_pool {
     int64_t last_start_ms;
     char version[64];
     struct kiln_pool_stats stats;
+    uint64_t releases;
 };
 
 static int64_t now_us(void)
@@ -163,13 +165,19 @@ static unsigned acquire(struct warm_pool *p)
     pthread_mutex_lock(&p->lock);
     p->stats.queued++;
     for (;;) {
+        /* The free slot released longest ago: its child, forked right after
+         * that release, is the likeliest to be ready. */
+        unsigned best = p->nslots;
         for (unsigned i = 0; i < p->nslots; i++)
-            if (!p->slots[i].busy) {
-                p->slots[i].busy = true;
-                p->stats.queued--;
-                p->stats.busy++;
-                return i; /* with the lock held */
-            }
+            if (!p->slots[i].busy &&
+                (best == p->nslots || p->slots[i].released < p->slots[best].released))
+                best = i;
+        if (best < p->nslots) {
+            p->slots[best].busy = true;
+            p->stats.queued--;
+            p->stats.busy++;
+            return best; /* with the lock held */
+        }
         pthread_cond_wait(&p->freed, &p->lock);
     }
 }
@@ -195,6 +203,7 @@ static void release(struct warm_pool *p, unsigned i, const struct kiln_result *r
     if (ensure_child(p, i, &p->child_limits, err, sizeof err) < 0)
         p->slots[i].has_child = false;
     p->slots[i].busy = false;
+    p->slots[i].released = ++p->releases;
     p->stats.busy--;
     pthread_cond_signal(&p->freed);
     pthread_mutex_unlock(&p->lock);

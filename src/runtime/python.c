@@ -26,6 +26,24 @@ static const char PY_WARM[] =
     "gc.collect()\n"
     "gc.freeze()\n";
 
+/* The end of every run: atexit handlers, then flushed output. */
+static const char PY_FINISH[] =
+    "import atexit, sys\n"
+    "atexit._run_exitfuncs()\n"
+    "for s in (sys.stdout, sys.stderr):\n"
+    "    try: s.flush()\n"
+    "    except Exception: pass\n";
+
+/* What a typical small program touches, printed into a throw-away buffer. */
+static const char PY_WARMUP[] =
+    "import sys, io\n"
+    "_out, sys.stdout = sys.stdout, io.StringIO()\n"
+    "exec(compile('print(2 + 2)\\nx = [i * i for i in range(10)]\\n', 'warm', 'exec'), {})\n"
+    "sys.stdout = _out\n";
+
+/* Compiled in the zygote; children share them. */
+static PyObject *finish_code, *warm_code;
+
 static int py_init(char *version, size_t versionlen, char *err, size_t errlen)
 {
     PyPreConfig pre;
@@ -54,6 +72,13 @@ static int py_init(char *version, size_t versionlen, char *err, size_t errlen)
         snprintf(err, errlen, "python: importing the common modules failed");
         return -1;
     }
+    /* Compiled once here, run by every child at its end. */
+    finish_code = Py_CompileString(PY_FINISH, "<kiln>", Py_file_input);
+    warm_code = Py_CompileString(PY_WARMUP, "<kiln>", Py_file_input);
+    if (!finish_code || !warm_code) {
+        snprintf(err, errlen, "python: compiling kiln's own code failed");
+        return -1;
+    }
     snprintf(version, versionlen, "%.*s", (int)strcspn(Py_GetVersion(), " "), Py_GetVersion());
     return 0;
 }
@@ -73,11 +98,18 @@ static void py_after_fork_child(void)
     PyOS_AfterFork_Child();
 }
 
-/* One throw-away statement through the same machinery a program uses:
- * the child takes its copy-on-write faults now, not on the request. */
+/* A small program through the same machinery a request uses (compile,
+ * run, print, the end-of-run code), with its output thrown away: the child
+ * takes its copy-on-write faults now, not while a request waits. */
 static int py_prepare(char *err, size_t errlen)
 {
-    if (PyRun_SimpleString("import sys\nsys.stdout.write('')\n") < 0) {
+    PyObject *globals = PyDict_New(), *res = NULL;
+    if (globals && PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0)
+        res = PyEval_EvalCode(warm_code, globals, globals);
+    Py_XDECREF(res);
+    Py_XDECREF(globals);
+    if (!res) {
+        PyErr_Clear();
         snprintf(err, errlen, "python: warm-up failed");
         return -1;
     }
@@ -133,11 +165,12 @@ static int set_argv(const struct zygote_job *job)
 
 static void finish(void)
 {
-    PyRun_SimpleString("import atexit, sys\n"
-                       "atexit._run_exitfuncs()\n"
-                       "for s in (sys.stdout, sys.stderr):\n"
-                       "    try: s.flush()\n"
-                       "    except Exception: pass\n");
+    PyObject *globals = PyDict_New(), *res = NULL;
+    if (globals && PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0)
+        res = PyEval_EvalCode(finish_code, globals, globals);
+    Py_XDECREF(res);
+    Py_XDECREF(globals);
+    PyErr_Clear();
 }
 
 static int py_run(const struct zygote_job *job)

@@ -1,0 +1,219 @@
+/* cmd_bench.c — `kiln bench`: what this machine does, measured through the
+ * engine as a user's requests would go: latency percentiles from submit to
+ * result, runs per second, and the memory of every kiln process. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const char BENCH_USAGE[] =
+    "usage: kiln bench [-l LANG] [-n RUNS] [-c CONCURRENCY] [-s SLOTS] [CODE]\n"
+    "Runs CODE (default: the language's hello world) RUNS times (default 2000) from\n"
+    "CONCURRENCY threads (default 2), each a fresh jailed process, and prints the\n"
+    "latency percentiles, runs per second, and the total PSS of kiln's processes\n"
+    "(engine, zygotes, warm children) at idle after warm-up and at the end.\n"
+    "SLOTS (default: CONCURRENCY) is how many runs of the language may proceed at\n"
+    "once, each slot with a child forked ahead.\n";
+
+struct bench {
+    kiln_engine *engine;
+    struct kiln_request req;
+    int runs;
+    int next;          /* next run to take; guarded by lock */
+    double *lat_us;
+    int failed;
+    pthread_mutex_t lock;
+};
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static void *worker(void *arg)
+{
+    struct bench *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        int i = b->next < b->runs ? b->next++ : -1;
+        pthread_mutex_unlock(&b->lock);
+        if (i < 0)
+            return NULL;
+        struct kiln_result r;
+        char err[256];
+        double t0 = now_us();
+        int rc = kiln_execute(b->engine, &b->req, &r, err, sizeof err);
+        b->lat_us[i] = now_us() - t0;
+        if (rc < 0 || r.status != KILN_OK) {
+            pthread_mutex_lock(&b->lock);
+            if (b->failed++ == 0)
+                fprintf(stderr, "kiln: run %d: %s\n", i,
+                        rc < 0 ? err : r.run.message[0] ? r.run.message : r.run.err);
+            pthread_mutex_unlock(&b->lock);
+        }
+        if (rc == 0)
+            kiln_result_free(&r);
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* PSS of a process, from smaps_rollup, in KiB; 0 if unreadable. */
+static long pss_kib(int pid)
+{
+    char path[64], line[256];
+    long kib = 0;
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", pid);
+    FILE *fp = fopen(path, "r");
+    while (fp && fgets(line, sizeof line, fp))
+        if (!strncmp(line, "Pss:", 4))
+            kib = strtol(line + 4, NULL, 10);
+    if (fp)
+        fclose(fp);
+    return kib;
+}
+
+static int parent_of(int pid)
+{
+    char path[64], line[256];
+    int ppid = 0;
+    snprintf(path, sizeof path, "/proc/%d/status", pid);
+    FILE *fp = fopen(path, "r");
+    while (fp && fgets(line, sizeof line, fp))
+        if (!strncmp(line, "PPid:", 5))
+            ppid = atoi(line + 5);
+    if (fp)
+        fclose(fp);
+    return ppid;
+}
+
+/* This process and every descendant: the zygotes and the warm children. */
+static long kiln_pss_kib(int *nprocs)
+{
+    int self = getpid();
+    long total = 0;
+    *nprocs = 0;
+    DIR *d = opendir("/proc");
+    for (struct dirent *e; d && (e = readdir(d));) {
+        int pid = atoi(e->d_name), p = pid;
+        while (p > 1 && p != self)
+            p = parent_of(p);
+        if (pid > 0 && p == self) {
+            total += pss_kib(pid);
+            ++*nprocs;
+        }
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
+static const char *hello_world(const char *lang)
+{
+    if (!strcmp(lang, "javascript") || !strcmp(lang, "typescript") || !strcmp(lang, "node"))
+        return "console.log(2 + 2)";
+    if (!strcmp(lang, "bash"))
+        return "echo 4";
+    return "print(2 + 2)";
+}
+
+static void report(struct bench *b, double wall_s, int conc)
+{
+    qsort(b->lat_us, (size_t)b->runs, sizeof *b->lat_us, cmp_double);
+#define PCT(p) b->lat_us[(int)((p) * (b->runs - 1) + 0.5)]
+    printf("runs %d, concurrency %d, failed %d\n", b->runs, conc, b->failed);
+    printf("latency submit->result: p50 %.0f us, p95 %.0f us, p99 %.0f us, max %.0f us\n",
+           PCT(0.50), PCT(0.95), PCT(0.99), b->lat_us[b->runs - 1]);
+    printf("throughput: %.0f runs/s (%.2f s)\n", b->runs / wall_s, wall_s);
+#undef PCT
+}
+
+static int run_bench(struct bench *b, int conc)
+{
+    pthread_t *t = calloc((size_t)conc, sizeof *t);
+    int nprocs;
+    char err[512];
+    if (!t || kiln_engine_warm(b->engine, err, sizeof err) < 0) {
+        fprintf(stderr, "kiln: %s\n", t ? err : "out of memory");
+        free(t);
+        return CLI_EXIT_XX;
+    }
+    for (int i = 0; i < 20; i++) { /* warm-up, not measured */
+        struct kiln_result r;
+        if (kiln_execute(b->engine, &b->req, &r, err, sizeof err) == 0)
+            kiln_result_free(&r);
+    }
+    usleep(100 * 1000);
+    long idle = kiln_pss_kib(&nprocs);
+    printf("memory at idle: PSS %.1f MiB in %d kiln processes\n", idle / 1024.0, nprocs);
+    double t0 = now_us();
+    for (int i = 0; i < conc; i++)
+        pthread_create(&t[i], NULL, worker, b);
+    for (int i = 0; i < conc; i++)
+        pthread_join(t[i], NULL);
+    report(b, (now_us() - t0) / 1e6, conc);
+    long end = kiln_pss_kib(&nprocs);
+    printf("memory at the end: PSS %.1f MiB in %d kiln processes\n", end / 1024.0, nprocs);
+    free(t);
+    return b->failed ? 1 : 0;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    const char *lang = "python";
+    int runs = 2000, conc = 2, slots = 0, c;
+    optind = 1;
+    while ((c = getopt(argc, argv, "l:n:c:s:h")) != -1) {
+        if (c == 'l')
+            lang = optarg;
+        else if (c == 'n')
+            runs = atoi(optarg);
+        else if (c == 'c')
+            conc = atoi(optarg);
+        else if (c == 's')
+            slots = atoi(optarg);
+        else {
+            fputs(BENCH_USAGE, c == 'h' ? stdout : stderr);
+            return c == 'h' ? 0 : CLI_EXIT_XX;
+        }
+    }
+    if (!slots)
+        slots = conc;
+    if (runs < 1 || conc < 1 || conc > 256 || slots < 1 || slots > 256 || optind < argc - 1) {
+        fputs(BENCH_USAGE, stderr);
+        return CLI_EXIT_XX;
+    }
+    kiln_engine *e = cli_engine_slots((unsigned)slots);
+    struct kiln_language_info li;
+    if (!e)
+        return CLI_EXIT_XX;
+    if (kiln_language_lookup(e, lang, &li) < 0) {
+        fprintf(stderr, "kiln: unknown language '%s'\n", lang);
+        kiln_engine_destroy(e);
+        return CLI_EXIT_XX;
+    }
+    const char *code = optind < argc ? argv[optind] : hello_world(li.name);
+    struct kiln_file f = { .name = li.source, .data = code, .len = strlen(code) };
+    struct bench b = { .engine = e, .runs = runs, .lat_us = calloc((size_t)runs, sizeof(double)),
+                       .req = { .language = li.name, .files = &f, .nfiles = 1 } };
+    pthread_mutex_init(&b.lock, NULL);
+    printf("kiln bench: %s, %s\n", li.name, li.display);
+    int rc = b.lat_us ? run_bench(&b, conc) : CLI_EXIT_XX;
+    pthread_mutex_destroy(&b.lock);
+    free(b.lat_us);
+    kiln_engine_destroy(e);
+    return rc;
+}
