@@ -2,15 +2,19 @@
  *
  * Theory of operation. A pool owns a range of the jail's slots and one
  * zygote. Every slot holds at most one child forked ahead with the pool's
- * default limits. A request takes a free slot (waiting if none), uses its
- * child if the child fits the request's limits (else spawns one that
- * does), and after the run asks the zygote for the slot's next child, so
- * that the fork, the cgroup move and the sandboxing of the next run happen
- * while no request waits on them.
+ * default limits. A request takes a free slot (the one released longest
+ * ago, waiting if none), uses its child if the child fits the request's
+ * limits (else spawns one that does), and hands the result back as soon as
+ * the child has reported. The slot is then dirty: the pool's refill thread
+ * kills whatever the run left, waits until the slot's cgroup is empty, and
+ * asks the zygote for the slot's next child. Only then is the slot free
+ * again, so nothing of one run meets the next, and none of that work is on
+ * a request's path.
  *
- * Locking: `lock` guards the slots' busy flags, the zygote pointer and its
- * generation, and the counters. A slot's child is touched only by the
- * thread holding that slot. Runs proceed without the lock.
+ * Threads and locking: `lock` guards the slots' flags, the zygote pointer
+ * and its generation, and the counters. A slot's child is touched only by
+ * the thread holding the slot: a request thread while busy, the refill
+ * thread while dirty. Runs and clean-ups proceed without the lock.
  *
  * Healing: a zygote found dead is restarted on the next request, at most
  * once per RESTART_BACKOFF_MS; children of the dead one (their generation
@@ -36,6 +40,7 @@ struct warm_slot {
     bool has_child;
     unsigned generation; /* of the zygote that forked the child */
     bool busy;
+    bool dirty;          /* used: to be emptied and given a new child */
     uint64_t released;   /* release order: the least recent child has had the most time */
 };
 
@@ -47,7 +52,10 @@ struct warm_pool {
     struct kiln_limits child_limits;
     struct warm_slot *slots;
     pthread_mutex_t lock;
-    pthread_cond_t freed;
+    pthread_cond_t freed;   /* a slot became free */
+    pthread_cond_t soiled;  /* a slot became dirty, or the pool is stopping */
+    pthread_t refill;
+    bool stopping;
     struct zygote *zygote;
     unsigned generation;
     int64_t last_start_ms;
@@ -68,6 +76,8 @@ static int64_t now_ms(void)
     return now_us() / 1000;
 }
 
+static void *refill_main(void *arg);
+
 struct warm_pool *warm_pool_create(const char *exe, struct jail *jail, const struct zygote_runtime *rt,
                          unsigned slot_lo, unsigned nslots, const struct kiln_limits *child_limits)
 {
@@ -84,6 +94,15 @@ struct warm_pool *warm_pool_create(const char *exe, struct jail *jail, const str
     p->child_limits = *child_limits;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->freed, NULL);
+    pthread_cond_init(&p->soiled, NULL);
+    if (pthread_create(&p->refill, NULL, refill_main, p) != 0) {
+        pthread_cond_destroy(&p->soiled);
+        pthread_cond_destroy(&p->freed);
+        pthread_mutex_destroy(&p->lock);
+        free(p->slots);
+        free(p);
+        return NULL;
+    }
     return p;
 }
 
@@ -91,10 +110,16 @@ void warm_pool_destroy(struct warm_pool *p)
 {
     if (!p)
         return;
+    pthread_mutex_lock(&p->lock);
+    p->stopping = true;
+    pthread_cond_broadcast(&p->soiled);
+    pthread_mutex_unlock(&p->lock);
+    pthread_join(p->refill, NULL);
     for (unsigned i = 0; i < p->nslots; i++)
         if (p->slots[i].has_child)
             zygote_child_close(&p->slots[i].child);
     zygote_destroy(p->zygote);
+    pthread_cond_destroy(&p->soiled);
     pthread_cond_destroy(&p->freed);
     pthread_mutex_destroy(&p->lock);
     free(p->slots);
@@ -147,7 +172,7 @@ int warm_pool_warm(struct warm_pool *p, char *err, size_t errlen)
     pthread_mutex_lock(&p->lock);
     int rc = 0;
     for (unsigned i = 0; rc == 0 && i < p->nslots; i++)
-        if (!p->slots[i].busy)
+        if (!p->slots[i].busy && !p->slots[i].dirty)
             rc = ensure_child(p, i, &p->child_limits, err, errlen);
     pthread_mutex_unlock(&p->lock);
     return rc;
@@ -169,7 +194,7 @@ static unsigned acquire(struct warm_pool *p)
          * that release, is the likeliest to be ready. */
         unsigned best = p->nslots;
         for (unsigned i = 0; i < p->nslots; i++)
-            if (!p->slots[i].busy &&
+            if (!p->slots[i].busy && !p->slots[i].dirty &&
                 (best == p->nslots || p->slots[i].released < p->slots[best].released))
                 best = i;
         if (best < p->nslots) {
@@ -193,20 +218,43 @@ static void record(struct warm_pool *p, const struct kiln_result *res, uint64_t 
     p->stats.latency[b]++;
 }
 
-/* After a run, with the lock held: the slot's next child, with the pool's
- * default limits, forked while nobody waits for it. */
+/* After a run, with the lock held: the slot goes to the refill thread. */
 static void release(struct warm_pool *p, unsigned i, const struct kiln_result *res, uint64_t us)
 {
-    char err[256];
     if (res)
         record(p, res, us);
-    if (ensure_child(p, i, &p->child_limits, err, sizeof err) < 0)
-        p->slots[i].has_child = false;
     p->slots[i].busy = false;
+    p->slots[i].dirty = true;
     p->slots[i].released = ++p->releases;
     p->stats.busy--;
-    pthread_cond_signal(&p->freed);
+    pthread_cond_signal(&p->soiled);
     pthread_mutex_unlock(&p->lock);
+}
+
+/* Empties a dirty slot's cgroup and forks its next child, then frees it. */
+static void *refill_main(void *arg)
+{
+    struct warm_pool *p = arg;
+    char err[256];
+    pthread_mutex_lock(&p->lock);
+    while (!p->stopping) {
+        unsigned i = 0;
+        while (i < p->nslots && !p->slots[i].dirty)
+            i++;
+        if (i == p->nslots) {
+            pthread_cond_wait(&p->soiled, &p->lock);
+            continue;
+        }
+        pthread_mutex_unlock(&p->lock);
+        int rc = jail_slot_clear(p->jail, p->slot_lo + i, err, sizeof err);
+        pthread_mutex_lock(&p->lock);
+        if (rc < 0 || ensure_child(p, i, &p->child_limits, err, sizeof err) < 0)
+            p->slots[i].has_child = false; /* the next request spawns one itself */
+        p->slots[i].dirty = false;
+        pthread_cond_signal(&p->freed);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
 }
 
 int warm_pool_execute(struct warm_pool *p, const struct kiln_request *req,
@@ -248,7 +296,7 @@ void warm_pool_stats(struct warm_pool *p, struct kiln_pool_stats *out)
     out->slots = p->nslots;
     out->ready = 0;
     for (unsigned i = 0; i < p->nslots; i++)
-        out->ready += p->slots[i].has_child && !p->slots[i].busy;
+        out->ready += p->slots[i].has_child && !p->slots[i].busy && !p->slots[i].dirty;
     out->alive = p->zygote != NULL;
     pthread_mutex_unlock(&p->lock);
 }

@@ -16,10 +16,13 @@
 #include "jail/cgroup_impl.h"
 #include "util/err.h"
 
-/* A drain gives up after this many rounds of CG_DRAIN_PAUSE_NS (~1 s): a
- * process stuck in the kernel (D state) must not hang the supervisor. */
-#define CG_DRAIN_ROUNDS 500
-#define CG_DRAIN_PAUSE_NS 2000000L
+/* A drain gives up after CG_DRAIN_LIMIT_NS (~1 s): a process stuck in the
+ * kernel (D state) must not hang the supervisor. Between rounds it pauses
+ * from 50 us doubling to 2 ms: an exiting process is usually gone within a
+ * few hundred microseconds, and a warm pool drains a slot after every run. */
+#define CG_DRAIN_LIMIT_NS 1000000000L
+#define CG_DRAIN_PAUSE_MIN_NS 50000L
+#define CG_DRAIN_PAUSE_MAX_NS 2000000L
 /* Fields of one mountinfo line; real lines have ~11. */
 #define MI_MAX_FIELDS 64
 
@@ -622,7 +625,8 @@ int cg_procs_drain(struct cg_slot *slot, bool send_kill, char *err, size_t errle
 {
     struct pid_set killed = {0};
     int rc = -1;
-    for (int round = 0; round < CG_DRAIN_ROUNDS; round++) {
+    long pause_ns = CG_DRAIN_PAUSE_MIN_NS, waited_ns = 0;
+    for (;;) {
         size_t left;
         if (drain_round(slot, send_kill, &killed, &left, err, errlen) < 0)
             goto out;
@@ -630,13 +634,17 @@ int cg_procs_drain(struct cg_slot *slot, bool send_kill, char *err, size_t errle
             rc = (int)killed.n;
             goto out;
         }
+        if (waited_ns >= CG_DRAIN_LIMIT_NS)
+            break;
         /* SIGKILL is delivered asynchronously: give the exits a moment. */
-        struct timespec pause = {0, CG_DRAIN_PAUSE_NS};
+        struct timespec pause = {0, pause_ns};
         nanosleep(&pause, NULL);
+        waited_ns += pause_ns;
+        pause_ns = pause_ns * 2 > CG_DRAIN_PAUSE_MAX_NS ? CG_DRAIN_PAUSE_MAX_NS : pause_ns * 2;
     }
     errno = EBUSY;
-    err_set(err, errlen, "cgroup %s: processes left after %d rounds%s", slot->path[0],
-            CG_DRAIN_ROUNDS, send_kill ? " of SIGKILL" : " of waiting");
+    err_set(err, errlen, "cgroup %s: processes left after %ld ms%s", slot->path[0],
+            waited_ns / 1000000, send_kill ? " of SIGKILL" : " of waiting");
 out:
     free(killed.v);
     return rc;
@@ -744,6 +752,17 @@ int cg_slot_usage(struct cg_slot *slot, struct cg_usage *out, char *err, size_t 
 {
     memset(out, 0, sizeof *out);
     return slot ? slot->ops->usage(slot, out, err, errlen) : no_slot(err, errlen);
+}
+
+int cg_slot_signal_all(struct cg_slot *slot, char *err, size_t errlen)
+{
+    if (!slot)
+        return no_slot(err, errlen);
+    struct pid_set killed = { 0 };
+    size_t left;
+    int rc = drain_round(slot, true, &killed, &left, err, errlen);
+    free(killed.v);
+    return rc < 0 ? -1 : (int)killed.n;
 }
 
 int cg_slot_kill_all(struct cg_slot *slot, char *err, size_t errlen)

@@ -74,6 +74,11 @@ int cg_slot_kill_all(struct cg_slot *slot, char *err, size_t errlen);
  * path. Returns how many fds it opened, or -1. */
 #define CG_PROCS_FDS_MAX 3
 int cg_slot_open_procs(struct cg_slot *slot, int fds[CG_PROCS_FDS_MAX], char *err, size_t errlen);
+/* One pass of SIGKILL over the group's processes, without waiting for them
+ * to go: for the request path, when waiting would only measure the kernel
+ * tearing processes down. cg_slot_kill_all must still empty the group
+ * before another run uses it. Returns how many were signalled, or -1. */
+int cg_slot_signal_all(struct cg_slot *slot, char *err, size_t errlen);
 /* Kills what is left, removes the group. Accepts NULL. */
 void cg_slot_destroy(struct cg_slot *slot);
 /* Removes the (empty) folder `group` on every controller, e.g. the

@@ -509,13 +509,15 @@ static pid_t start_keeper(struct jail_slot *slot, struct keeper_plan *plan, int 
 }
 
 static void finish_outcome(struct jail_slot *slot, const struct supervision *sv,
-                           const struct kiln_limits *limits, struct jail_outcome *out)
+                           const struct kiln_limits *limits, bool clear,
+                           struct jail_outcome *out)
 {
     struct cg_usage usage = { 0 };
     char cgerr[256];
     if (cg_slot_usage(slot->cg, &usage, cgerr, sizeof cgerr) < 0)
         usage.cpu_ns = sv->cpu_ns;
-    cg_slot_kill_all(slot->cg, NULL, 0);
+    if (clear)
+        cg_slot_kill_all(slot->cg, NULL, 0);
     out->cpu_ms = usage.cpu_ns / 1000000;
     out->mem_kib = usage.mem_peak_bytes / 1024;
     out->wall_ms = sv->wall_ns > 0 ? (uint64_t)sv->wall_ns / 1000000 : 0;
@@ -551,9 +553,14 @@ int jail_slot_prepare(struct jail *j, unsigned slot, const struct kiln_limits *l
 }
 
 void jail_slot_finish(struct jail *j, unsigned slot, const struct supervision *sv,
-                      const struct kiln_limits *l, struct jail_outcome *out)
+                      const struct kiln_limits *l, bool clear, struct jail_outcome *out)
 {
-    finish_outcome(&j->slots[slot], sv, l, out);
+    finish_outcome(&j->slots[slot], sv, l, clear, out);
+}
+
+int jail_slot_clear(struct jail *j, unsigned slot, char *err, size_t errlen)
+{
+    return cg_slot_kill_all(j->slots[slot].cg, err, errlen) < 0 ? -1 : 0;
 }
 
 static void check_collected(const struct jail_spec *spec, const struct supervision *sv,
@@ -598,7 +605,7 @@ int jail_run(struct jail *j, unsigned slot_index, const struct jail_spec *spec,
     int rc = supervise(&sv, out, err, errlen);
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
         ;
-    finish_outcome(slot, &sv, &spec->limits, out);
+    finish_outcome(slot, &sv, &spec->limits, true, out);
     check_collected(spec, &sv, out);
     return rc < 0 && out->status != KILN_XX ? -1 : 0;
 }

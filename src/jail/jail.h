@@ -99,10 +99,13 @@ void jail_slot_view(const struct jail *jail, unsigned slot, struct jail_slot_vie
  * child is already inside), writes changed limits, resets the counters. */
 int jail_slot_prepare(struct jail *jail, unsigned slot, const struct kiln_limits *l,
                       bool keep_procs, char *err, size_t errlen);
-/* After a run: reads the cgroup's figures, kills anything left in it, and
- * turns what was observed into a status. */
+/* After a run: reads the cgroup's figures, turns what was observed into a
+ * status and, with clear, kills anything left and waits for the group to
+ * be empty (a warm pool does that later, off the request path). */
 void jail_slot_finish(struct jail *jail, unsigned slot, const struct supervision *sv,
-                      const struct kiln_limits *l, struct jail_outcome *out);
+                      const struct kiln_limits *l, bool clear, struct jail_outcome *out);
+/* Kills everything in the slot's cgroup and waits until it is empty. */
+int jail_slot_clear(struct jail *jail, unsigned slot, char *err, size_t errlen);
 /* A sealed memfd holding data, positioned at 0; -1 with err on failure. */
 int jail_memfd(const char *name, const char *data, size_t len, char *err, size_t errlen);
 

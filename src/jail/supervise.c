@@ -63,7 +63,7 @@ static void kill_run(struct supervision *s, enum kiln_status why, const char *fm
     if (s->keeper > 0)
         kill(s->keeper, SIGKILL);
     else
-        cg_slot_kill_all(s->cg, NULL, 0);
+        cg_slot_signal_all(s->cg, NULL, 0);
 }
 
 /* Keeps at most `limit` bytes; past that, flags and stops the run. */
@@ -149,10 +149,11 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
         s->wait_status = e.wait_status;
         s->wall_ns = e.wall_ns;
         if (s->keeper <= 0) {
-            /* A warm child's run ends with it: nothing of it may outlive
-             * it, and its leftovers would hold the pipes open. */
+            /* A warm child's report ends its run: whatever it left would
+             * hold the pipes open, so it is shot now; the pool empties
+             * the group for good before the slot is used again. */
             s->wall_ns = mono_ns() - s->started_at_ns;
-            cg_slot_kill_all(s->cg, NULL, 0);
+            cg_slot_signal_all(s->cg, NULL, 0);
         }
         return 0;
     }
@@ -260,6 +261,10 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
                 s->chan = -1;
             } else if (m > 0 && ((size_t)m > msg_cap || on_message(s, o, msg, (size_t)m, &collected) < 0))
                 kill_run(s, KILN_XX, "malformed message from the keeper (%u bytes)", (unsigned)m);
+            if (s->exited && s->keeper <= 0 && s->chan >= 0) {
+                close(s->chan); /* a warm child says nothing after its report */
+                s->chan = -1;
+            }
         }
     }
     free(msg);

@@ -207,10 +207,17 @@ static _Noreturn void child_main(const struct zygote_runtime *rt, const struct s
         child_fail(req, "dup2 stdin");
     close(rfds[0]);
     close(rfds[1]);
-    close(req);
     set_cmdline(argv_area, argv_len, rt->name, entry);
     struct zygote_job job = { .entry = entry, .args = args, .nargs = rm.nargs };
-    _exit(rt->run(&job));
+    int code = rt->run(&job);
+    /* Report before exiting: the engine need not wait for this process's
+     * teardown and the zygote's reap. Output is flushed; closing 1 and 2
+     * lets the engine see the end of it at once. */
+    struct msg_exited done = { .wait_status = (code & 0xff) << 8 };
+    close(1);
+    close(2);
+    msg_send(req, MSG_EXITED, &done, sizeof done);
+    _exit(code);
 }
 
 /* --------------------------------------------------------------- zygote */
@@ -584,6 +591,23 @@ static int await_ready(struct zygote_child *c, char *err, size_t errlen)
     return err_set(err, errlen, "the warm child died before it was ready");
 }
 
+/* The zygote's MSG_EXITED for a child that ended without its own report. */
+static void await_zygote_report(int status_fd, struct supervision *sv)
+{
+    struct pollfd p = { .fd = status_fd, .events = POLLIN };
+    char buf[sizeof(struct msg_hdr) + sizeof(struct msg_exited)];
+    struct msg_hdr h;
+    struct msg_exited e;
+    if (poll(&p, 1, CHILD_READY_TIMEOUT_MS) <= 0 || recv(status_fd, buf, sizeof buf, 0) != sizeof buf)
+        return;
+    memcpy(&h, buf, sizeof h);
+    memcpy(&e, buf + sizeof h, sizeof e);
+    if (h.type != MSG_EXITED)
+        return;
+    sv->exited = true;
+    sv->wait_status = e.wait_status;
+}
+
 static int put(struct buf *b, const void *p, size_t n)
 {
     return buf_append(b, p, n);
@@ -643,13 +667,18 @@ int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
         jail_slot_prepare(jail, slot, l, true, err, errlen) < 0 ||
         send_request(c, req, err, errlen) < 0)
         return -1;
+    /* The child's own report (on its request socket) ends the run; a child
+     * that died without one (a signal, os._exit) is reported by the zygote
+     * on the status socket. */
     struct supervision sv = {
-        .keeper = 0, .chan = c->status_fd, .out_fd = c->out_fd, .err_fd = c->err_fd,
+        .keeper = 0, .chan = c->req_fd, .out_fd = c->out_fd, .err_fd = c->err_fd,
         .limits = l, .cg = v.cg, .ncpus = jail_ncpus(jail), .started = true,
     };
-    c->status_fd = c->out_fd = c->err_fd = -1; /* supervise() closes them */
+    c->req_fd = c->out_fd = c->err_fd = -1; /* supervise() closes them */
     int rc = supervise(&sv, out, err, errlen);
-    jail_slot_finish(jail, slot, &sv, l, out);
+    if (!sv.exited && sv.kill_reason == KILN_OK)
+        await_zygote_report(c->status_fd, &sv);
+    jail_slot_finish(jail, slot, &sv, l, false, out);
     zygote_child_close(c);
     return rc < 0 && out->status != KILN_XX ? -1 : 0;
 }

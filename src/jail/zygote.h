@@ -77,7 +77,9 @@ struct zygote_request {
 };
 
 /* Runs req in the child (waiting for it to be ready), supervised like any
- * run. The child is used up: close it and spawn the next. */
+ * run. The child is used up. What the run left in the slot's cgroup has
+ * been signalled but may not be gone yet: call jail_slot_clear before the
+ * slot gets its next child. */
 int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *child,
                const struct zygote_request *req, const struct kiln_limits *l,
                struct jail_outcome *out, char *err, size_t errlen);
