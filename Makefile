@@ -3,6 +3,7 @@
 #   make            build/kiln and build/libkiln.a (installs missing packages first)
 #   make check      everything, tests, then the tests again under ASan+UBSan
 #   make check-san  only the sanitizer build and its tests
+#   make serve      build, then run the HTTP service on 127.0.0.1:3000 in the foreground
 #   make format     clang-format over the sources
 #
 # SANITIZE=address,undefined builds into build/san/ instead of build/.
@@ -19,7 +20,7 @@ endif
 
 # Packages come from Debian; scripts/bootstrap.sh installs them. The probes
 # run only for targets that compile, so `make deps` works on a bare machine.
-PKGS := libseccomp libcjson
+PKGS := libseccomp libcjson libmicrohttpd
 NEED_PKGS := $(filter-out deps clean format,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEED_PKGS),)
 ifeq ($(shell command -v pkg-config >/dev/null && pkg-config --exists $(PKGS) && echo ok),)
@@ -85,7 +86,23 @@ CLI_SRCS := \
 	src/cli/cmd_bench.c \
 	src/cli/json_out.c
 
+# `kiln serve` (src/server/), linked into build/kiln beside the CLI.
+SERVER_SRCS := \
+	src/server/server.c \
+	src/server/handler.c \
+	src/server/reply.c \
+	src/server/route_v1.c \
+	src/server/route_v2.c \
+	src/server/json_req.c \
+	src/server/codec.c \
+	src/server/config.c \
+	src/server/workers.c \
+	src/server/access.c \
+	src/server/metrics.c \
+	src/server/openapi.c
+
 UNIT_TESTS := \
+	tests/unit/test_server_req \
 	tests/unit/test_limits \
 	tests/unit/test_lang \
 	tests/unit/test_cgroup \
@@ -95,9 +112,10 @@ UNIT_TESTS := \
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+SERVER_OBJS := $(SERVER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
-.PHONY: all deps check check-san test-unit test-integration bench format clean
+.PHONY: all deps check check-san test-unit test-integration bench format clean serve
 all: deps $(BUILD)/kiln $(BUILD)/libkiln.a
 
 deps:
@@ -107,7 +125,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# Python.h is not written for -Wundef; the rest of the warnings still apply.
+# Python.h is not written for -Wundef and -Wshadow; the rest still apply.
 $(BUILD)/src/runtime/python.o: src/runtime/python.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PY_CFLAGS) -Wno-undef -c $< -o $@
@@ -116,12 +134,21 @@ $(BUILD)/libkiln.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/kiln: $(CLI_OBJS) $(BUILD)/libkiln.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libkiln.a $(LDLIBS)
+$(BUILD)/kiln: $(CLI_OBJS) $(SERVER_OBJS) $(BUILD)/libkiln.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(SERVER_OBJS) $(BUILD)/libkiln.a $(LDLIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libkiln.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
+		$(BUILD)/libkiln.a $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# The server's request parsing is pure code: its unit test links it alone.
+SERVER_REQ_OBJS := $(BUILD)/src/server/json_req.o $(BUILD)/src/server/codec.o \
+	$(BUILD)/src/server/openapi.o
+$(BUILD)/tests/unit/test_server_req: tests/unit/test_server_req.c $(SERVER_REQ_OBJS) \
+		$(BUILD)/libkiln.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(SERVER_REQ_OBJS) \
 		$(BUILD)/libkiln.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 test-unit: all $(UNIT_BINS)
@@ -141,6 +168,10 @@ check-san:
 		$(UNIT_TESTS:%=build/san/%)
 	@bash tests/run.sh all build/san
 
+# The HTTP service in the foreground on 127.0.0.1:3000 (Ctrl-C stops it).
+serve: all
+	$(BUILD)/kiln serve --listen 127.0.0.1:3000
+
 # Benchmarks print medians and percentiles; figures go in docs/benchmarks.md.
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libkiln.a
 	@mkdir -p $(dir $@)
@@ -150,9 +181,9 @@ bench: all $(BUILD)/bench/jail_overhead
 	$(BUILD)/bench/jail_overhead -n $(or $(RUNS),100)
 
 format:
-	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard src/*/*.h) include/kiln.h
+	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(SERVER_SRCS) $(wildcard src/*/*.h) include/kiln.h
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SERVER_OBJS:.o=.d)

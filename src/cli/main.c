@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "server/server.h"
 
 static const char USAGE[] =
     "kiln " KILN_VERSION " — run untrusted code in a Linux jail, a fresh process per run\n"
@@ -15,6 +16,8 @@ static const char USAGE[] =
     "  languages [--json]        the languages kiln knows, and which are installed\n"
     "  check [--json]            which protections are active on this host\n"
     "  bench [-l LANG] [-n N] [-c C]   latency and throughput of this machine\n"
+    "  serve [options]           the HTTP service (Valkode's and Piston's APIs) on\n"
+    "                            127.0.0.1:3000; `kiln serve --help` lists its settings\n"
     "\n"
     "`kiln COMMAND --help` tells more. kiln must run as root.\n"
     "Exit status of run and eval: the program's own exit code; 128+N when killed by\n"
@@ -50,7 +53,7 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } commands[] = {
         { "run", cmd_run }, { "eval", cmd_eval }, { "languages", cmd_languages },
-        { "check", cmd_check }, { "bench", cmd_bench },
+        { "check", cmd_check }, { "bench", cmd_bench }, { "serve", cmd_serve },
     };
     if (argc > 0 && !strcmp(argv[0], "kiln-zygote"))
         return kiln_zygote_main(argc, argv);

@@ -1,0 +1,235 @@
+/* metrics.c — request and run counters, run-time histograms per language.
+ * Written by the HTTP thread (requests) and the workers (runs), read by
+ * /metrics and /api/v1/health: one mutex, held for a few additions. */
+#include "server/metrics.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+/* Status codes the service answers with; anything else counts as "other". */
+static const unsigned HTTP_CODES[] = { 200, 204, 400, 401, 404, 405, 413, 415, 429, 500, 503 };
+#define NCODES (sizeof HTTP_CODES / sizeof *HTTP_CODES + 1)
+
+/* Upper bounds of the run-time histogram, in seconds: from a warm run
+ * (sub-millisecond) to the longest wall-time limit worth telling apart. */
+static const double BUCKETS_S[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                    0.25,  0.5,    1,     2.5,  5,     10,   30 };
+#define NBUCKETS (sizeof BUCKETS_S / sizeof *BUCKETS_S)
+#define NSTATUS (KILN_XX + 1)
+
+struct lang_counts {
+    uint64_t runs[NSTATUS];
+    uint64_t bucket[NBUCKETS + 1]; /* not cumulative; the last is +Inf */
+    double sum_s;
+};
+
+struct srv_metrics {
+    pthread_mutex_t lock;
+    const char *const *routes;
+    size_t nroutes;
+    const struct srv_lang *langs;
+    size_t nlangs;
+    uint64_t *http; /* [nroutes][NCODES] */
+    struct lang_counts *lang;
+};
+
+struct srv_metrics *metrics_create(const char *const *routes, size_t nroutes,
+                                   const struct srv_lang *langs, size_t nlangs)
+{
+    struct srv_metrics *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    pthread_mutex_init(&m->lock, NULL);
+    m->routes = routes;
+    m->nroutes = nroutes;
+    m->langs = langs;
+    m->nlangs = nlangs;
+    m->http = calloc(nroutes * NCODES, sizeof *m->http);
+    m->lang = calloc(nlangs ? nlangs : 1, sizeof *m->lang);
+    if (!m->http || !m->lang) {
+        metrics_destroy(m);
+        return NULL;
+    }
+    return m;
+}
+
+void metrics_destroy(struct srv_metrics *m)
+{
+    if (!m)
+        return;
+    pthread_mutex_destroy(&m->lock);
+    free(m->http);
+    free(m->lang);
+    free(m);
+}
+
+static size_t code_index(unsigned status)
+{
+    for (size_t i = 0; i < NCODES - 1; i++)
+        if (HTTP_CODES[i] == status)
+            return i;
+    return NCODES - 1;
+}
+
+void metrics_http(struct srv_metrics *m, size_t route, unsigned status)
+{
+    if (route >= m->nroutes)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->http[route * NCODES + code_index(status)]++;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void metrics_run(struct srv_metrics *m, size_t lang, enum kiln_status status, uint64_t ns)
+{
+    if (lang >= m->nlangs || (unsigned)status >= NSTATUS)
+        return;
+    double s = (double)ns / 1e9;
+    size_t b = 0;
+    while (b < NBUCKETS && s > BUCKETS_S[b])
+        b++;
+    pthread_mutex_lock(&m->lock);
+    struct lang_counts *c = &m->lang[lang];
+    c->runs[status]++;
+    c->bucket[b]++;
+    c->sum_s += s;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void metrics_lang(struct srv_metrics *m, size_t lang, uint64_t *runs, uint64_t *sandbox_ok)
+{
+    *runs = *sandbox_ok = 0;
+    if (lang >= m->nlangs)
+        return;
+    pthread_mutex_lock(&m->lock);
+    for (unsigned s = 0; s < NSTATUS; s++) {
+        *runs += m->lang[lang].runs[s];
+        if (s != KILN_XX)
+            *sandbox_ok += m->lang[lang].runs[s];
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* The text being built; the first failed append spoils it (ENOMEM). */
+struct out {
+    struct buf b;
+    bool failed;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof line || buf_append(&o->b, line, (size_t)n) < 0)
+        o->failed = true;
+}
+
+static void render_http(struct srv_metrics *m, struct out *o)
+{
+    put(o, "# HELP kiln_http_requests_total HTTP requests answered, by route and status code.\n"
+           "# TYPE kiln_http_requests_total counter\n");
+    for (size_t r = 0; r < m->nroutes; r++) {
+        for (size_t c = 0; c < NCODES; c++) {
+            uint64_t v = m->http[r * NCODES + c];
+            char code[16] = "other";
+            if (!v)
+                continue;
+            if (c < NCODES - 1)
+                snprintf(code, sizeof code, "%u", HTTP_CODES[c]);
+            put(o, "kiln_http_requests_total{route=\"%s\",code=\"%s\"} %llu\n", m->routes[r],
+                code, (unsigned long long)v);
+        }
+    }
+}
+
+static void render_histogram(const char *lang, const struct lang_counts *c, struct out *o)
+{
+    uint64_t cum = 0;
+    for (size_t i = 0; i <= NBUCKETS; i++) {
+        char le[32] = "+Inf";
+        cum += c->bucket[i];
+        if (i < NBUCKETS)
+            snprintf(le, sizeof le, "%g", BUCKETS_S[i]);
+        put(o, "kiln_run_duration_seconds_bucket{language=\"%s\",le=\"%s\"} %llu\n", lang, le,
+            (unsigned long long)cum);
+    }
+    put(o, "kiln_run_duration_seconds_sum{language=\"%s\"} %.6f\n", lang, c->sum_s);
+    put(o, "kiln_run_duration_seconds_count{language=\"%s\"} %llu\n", lang,
+        (unsigned long long)cum);
+}
+
+static void render_runs(struct srv_metrics *m, struct out *o)
+{
+    put(o, "# HELP kiln_runs_total Finished runs, by language and kiln status.\n"
+           "# TYPE kiln_runs_total counter\n");
+    for (size_t l = 0; l < m->nlangs; l++)
+        for (unsigned s = 0; m->langs[l].available && s < NSTATUS; s++)
+            put(o, "kiln_runs_total{language=\"%s\",status=\"%s\"} %llu\n", m->langs[l].name,
+                kiln_status_name((enum kiln_status)s), (unsigned long long)m->lang[l].runs[s]);
+    put(o, "# HELP kiln_run_duration_seconds Time of kiln_execute (compile and run), by "
+           "language.\n# TYPE kiln_run_duration_seconds histogram\n");
+    for (size_t l = 0; l < m->nlangs; l++)
+        if (m->langs[l].available)
+            render_histogram(m->langs[l].name, &m->lang[l], o);
+}
+
+static void render_workers(const struct workers_stats *w, double uptime_s, struct out *o)
+{
+    put(o, "# HELP kiln_queue_depth Requests admitted and not yet taken by a worker.\n"
+           "# TYPE kiln_queue_depth gauge\nkiln_queue_depth %u\n",
+        w->pending);
+    put(o, "# HELP kiln_workers Worker threads of the server, by state.\n"
+           "# TYPE kiln_workers gauge\nkiln_workers{state=\"busy\"} %u\n"
+           "kiln_workers{state=\"idle\"} %u\n",
+        w->busy, w->workers - w->busy);
+    put(o, "# HELP kiln_uptime_seconds Seconds since the service started.\n"
+           "# TYPE kiln_uptime_seconds gauge\nkiln_uptime_seconds %.3f\n",
+        uptime_s);
+}
+
+/* The engine's warm pools: children forked ahead, per language. */
+static void render_warm(struct srv_metrics *m, const struct kiln_pool_stats *warm, struct out *o)
+{
+    put(o, "# HELP kiln_warm_slots Slots of a warm language's pool, by state.\n"
+           "# TYPE kiln_warm_slots gauge\n");
+    for (size_t l = 0; warm && l < m->nlangs; l++) {
+        const struct kiln_pool_stats *w = &warm[l];
+        if (!m->langs[l].warm)
+            continue;
+        put(o, "kiln_warm_slots{language=\"%s\",state=\"busy\"} %u\n"
+               "kiln_warm_slots{language=\"%s\",state=\"ready\"} %u\n"
+               "kiln_warm_slots{language=\"%s\",state=\"total\"} %u\n",
+            m->langs[l].name, w->busy, m->langs[l].name, w->ready, m->langs[l].name, w->slots);
+        put(o, "kiln_warm_queued{language=\"%s\"} %u\nkiln_warm_restarts_total{language=\"%s\"} "
+               "%llu\n", m->langs[l].name, w->queued, m->langs[l].name,
+            (unsigned long long)w->restarts);
+    }
+}
+
+char *metrics_render(struct srv_metrics *m, const struct workers_stats *workers,
+                     const struct kiln_pool_stats *warm, double uptime_s, size_t *len)
+{
+    struct out o = { { 0 }, false };
+    pthread_mutex_lock(&m->lock);
+    render_http(m, &o);
+    render_runs(m, &o);
+    pthread_mutex_unlock(&m->lock);
+    render_workers(workers, uptime_s, &o);
+    render_warm(m, warm, &o);
+    if (o.failed) {
+        buf_free(&o.b);
+        return NULL;
+    }
+    return buf_steal(&o.b, len);
+}

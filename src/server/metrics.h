@@ -1,0 +1,32 @@
+/* metrics.h — counters of the service and their Prometheus text form. */
+#ifndef KILN_SERVER_METRICS_H
+#define KILN_SERVER_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiln.h"
+#include "server/json_req.h"
+#include "server/workers.h"
+
+struct srv_metrics;
+
+/* Route names label kiln_http_requests_total; languages label the runs.
+ * Both arrays must outlive the metrics. */
+struct srv_metrics *metrics_create(const char *const *routes, size_t nroutes,
+                                   const struct srv_lang *langs, size_t nlangs);
+void metrics_destroy(struct srv_metrics *m);
+
+void metrics_http(struct srv_metrics *m, size_t route, unsigned status);
+/* One finished run: its language (index into langs), status and time. */
+void metrics_run(struct srv_metrics *m, size_t lang, enum kiln_status status, uint64_t ns);
+
+/* Runs of a language, and those in which the sandbox worked (not XX). */
+void metrics_lang(struct srv_metrics *m, size_t lang, uint64_t *runs, uint64_t *sandbox_ok);
+
+/* The Prometheus text exposition (format 0.0.4), malloc'd; NULL on ENOMEM.
+ * warm[i] holds the engine's pool figures of langs[i] where langs[i].warm. */
+char *metrics_render(struct srv_metrics *m, const struct workers_stats *workers,
+                     const struct kiln_pool_stats *warm, double uptime_s, size_t *len);
+
+#endif

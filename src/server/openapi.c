@@ -1,0 +1,148 @@
+/* openapi.c — the OpenAPI 3.0 document of the service.
+ *
+ * Written with ' for " so that it reads as JSON in C; no text in it holds
+ * an apostrophe. It is parsed once at startup (a syntax error fails there
+ * and in the unit tests) and served minified. Keep it in step with
+ * route_v1.c, route_v2.c, json_req.c and docs/api.md. */
+#include "server/openapi.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "kiln.h"
+
+#define ERROR_CODES                                                                               \
+    "['malformed_json','too_deep','missing_field','invalid_field','invalid_utf8',"                \
+    "'unknown_language','language_unavailable','unknown_version','limit_out_of_range',"           \
+    "'invalid_request','body_too_large','unsupported_media_type','not_found',"                    \
+    "'method_not_allowed','unauthorized','rate_limited','concurrency_limit','queue_full',"        \
+    "'shutting_down','sandbox_error','internal_error']"
+
+#define STATUSES "['OK','RE','SG','TO','ML','OL','CE','XX']"
+
+#define REF(name) "{'$ref':'#/components/schemas/" name "'}"
+#define JSON_BODY(schema) "{'content':{'application/json':{'schema':" schema "}}"
+#define RESPONSE(text, schema) "{'description':'" text "','content':{'application/json':"     \
+    "{'schema':" schema "}}}"
+#define INT "{'type':'integer'}"
+#define STR "{'type':'string'}"
+#define BOOL "{'type':'boolean'}"
+#define NSTR "{'type':'string','nullable':true}"
+#define NINT "{'type':'integer','nullable':true}"
+
+/* The errors an execute route answers with, in the shape of its API. */
+#define EXEC_ERRORS(schema)                                                                       \
+    "'400':" RESPONSE("bad input: JSON, a field, the language, a limit", schema) ","              \
+    "'401':" RESPONSE("API keys are configured and none valid was given", schema) ","             \
+    "'405':" RESPONSE("wrong method (the Allow header names the right one)", schema) ","          \
+    "'413':" RESPONSE("body larger than max_body", schema) ","                                    \
+    "'415':" RESPONSE("Content-Type is not JSON (text/plain is accepted)", schema) ","            \
+    "'429':" RESPONSE("per-key rate or concurrency limit (see Retry-After)", schema) ","          \
+    "'500':" RESPONSE("the sandbox failed, not the program", schema) ","                          \
+    "'503':" RESPONSE("queue full or shutting down (see Retry-After)", schema)
+
+static const char DOC[] =
+    "{'openapi':'3.0.3',"
+    "'info':{'title':'kiln','version':'" KILN_VERSION "',"
+    "'description':'Runs untrusted code in a Linux jail. /api/v1 follows the API of Valkode, "
+    "/api/v2 the API of Piston. Times are in ms; memory in bytes except memoryLimit (MiB).'},"
+    "'paths':{"
+    "'/api/v1/health':{'get':{'summary':'Status, pool and per-language figures',"
+    "'responses':{'200':" RESPONSE("ok", REF("Health")) ","
+    "'503':" RESPONSE("shutting down: status is draining", REF("Health")) "}}},"
+    "'/api/v1/languages':{'get':{'summary':'Names and aliases of the languages that run here',"
+    "'responses':{'200':" RESPONSE("ok", REF("Languages")) "}}},"
+    "'/api/v1/execute':{'post':{'summary':'Run code (Valkode)',"
+    "'requestBody':" JSON_BODY(REF("ExecuteV1Request")) ",'required':true},"
+    "'responses':{'200':" RESPONSE("the program ran; data.success tells if it exited with 0",
+                                   REF("ExecuteV1Response")) "," EXEC_ERRORS(REF("ErrorV1")) "}}},"
+    "'/api/v2/runtimes':{'get':{'summary':'Languages and versions (Piston)',"
+    "'responses':{'200':" RESPONSE("ok", "{'type':'array','items':" REF("Runtime") "}") "}}},"
+    "'/api/v2/execute':{'post':{'summary':'Run files (Piston)',"
+    "'requestBody':" JSON_BODY(REF("ExecuteV2Request")) ",'required':true},"
+    "'responses':{'200':" RESPONSE("the program ran (or failed to compile)",
+                                   REF("ExecuteV2Response")) "," EXEC_ERRORS(REF("ErrorV2")) "}}},"
+    "'/metrics':{'get':{'summary':'Prometheus text exposition',"
+    "'responses':{'200':{'description':'ok','content':{'text/plain':{'schema':" STR "}}},"
+    "'401':" RESPONSE("API keys are configured and none valid was given", REF("ErrorV1")) "}}},"
+    "'/api/openapi.json':{'get':{'summary':'This document',"
+    "'responses':{'200':" RESPONSE("ok", "{'type':'object'}") "}}}"
+    "},"
+    "'components':{'schemas':{"
+    "'ErrorV1':{'type':'object','required':['success','error'],'properties':{"
+    "'success':{'type':'boolean','enum':[false]},"
+    "'error':{'type':'object','required':['code','message'],'properties':{"
+    "'code':{'type':'string','enum':" ERROR_CODES "},'message':" STR "}}}},"
+    "'ErrorV2':{'type':'object','required':['message','code'],'properties':{"
+    "'message':" STR ",'code':{'type':'string','enum':" ERROR_CODES "}}},"
+    "'Health':{'type':'object','required':['success','data'],'properties':{"
+    "'success':" BOOL ",'data':{'type':'object',"
+    "'required':['status','uptime','version','processPool','runners'],'properties':{"
+    "'status':{'type':'string','enum':['ok','draining']},'uptime':" INT ",'version':" STR ","
+    "'processPool':{'type':'object',"
+    "'required':['totalWorkers','busyWorkers','idleWorkers','pendingRequests'],'properties':{"
+    "'totalWorkers':" INT ",'busyWorkers':" INT ",'idleWorkers':" INT ",'pendingRequests':" INT
+    "}},"
+    "'runners':{'type':'object','additionalProperties':" REF("Runner") "}}}}},"
+    "'Runner':{'type':'object','required':['available','totalWorkers','runs','successRate'],"
+    "'properties':{'available':" BOOL ",'totalWorkers':" INT ",'runs':" INT ","
+    "'successRate':{'type':'number','description':'percent of runs in which the sandbox "
+    "worked (status not XX)'}}},"
+    "'Languages':{'type':'object','required':['success','data'],'properties':{"
+    "'success':" BOOL ",'data':{'type':'object','required':['languages'],'properties':{"
+    "'languages':{'type':'array','items':" STR "}}}}},"
+    "'ExecuteV1Request':{'type':'object','required':['code','language'],'properties':{"
+    "'code':" STR ",'language':" STR ","
+    "'timeout':{'type':'integer','minimum':1,'description':'ms: CPU and wall time of the run'},"
+    "'memoryLimit':{'type':'integer','minimum':1,'description':'MiB'},"
+    "'stdin':" STR ",'args':{'type':'array','items':" STR "}}},"
+    "'StageV1':{'type':'object','required':['status','stdout','stderr','stdoutTruncated',"
+    "'stderrTruncated','exitCode','signal','message','cpuTime','wallTime','memory'],"
+    "'properties':{'status':{'type':'string','enum':" STATUSES "},"
+    "'stdout':" STR ",'stderr':" STR ",'stdoutTruncated':" BOOL ",'stderrTruncated':" BOOL ","
+    "'exitCode':" NINT ",'signal':" NSTR ",'message':" NSTR ","
+    "'cpuTime':" INT ",'wallTime':" INT ",'memory':" INT "}},"
+    "'ExecuteV1Response':{'type':'object','required':['success','data'],'properties':{"
+    "'success':" BOOL ",'data':{'allOf':[" REF("StageV1") ",{'type':'object',"
+    "'required':['success','output','executionTime','language','version','compile'],"
+    "'properties':{'success':" BOOL ",'output':" STR ",'executionTime':" INT ","
+    "'error':" STR ",'language':" STR ",'version':" STR ","
+    "'compile':{'nullable':true,'allOf':[" REF("StageV1") "]}}}]}}},"
+    "'Runtime':{'type':'object','required':['language','version','aliases'],'properties':{"
+    "'language':" STR ",'version':" STR ",'aliases':{'type':'array','items':" STR "}}},"
+    "'ExecuteV2Request':{'type':'object','required':['language','version','files'],"
+    "'properties':{'language':" STR ",'version':{'type':'string','description':'the exact "
+    "version or *'},'files':{'type':'array','minItems':1,'items':{'type':'object',"
+    "'required':['content'],'properties':{'name':" STR ",'content':" STR ","
+    "'encoding':{'type':'string','enum':['utf8','base64','hex']}}}},"
+    "'stdin':" STR ",'args':{'type':'array','items':" STR "},"
+    "'compile_timeout':" INT ",'run_timeout':" INT ",'compile_cpu_time':" INT ","
+    "'run_cpu_time':" INT ",'compile_memory_limit':" INT ",'run_memory_limit':" INT "}},"
+    "'StageV2':{'type':'object','required':['stdout','stderr','output','code','signal',"
+    "'message','status','cpu_time','wall_time','memory'],'properties':{"
+    "'stdout':" STR ",'stderr':" STR ",'output':" STR ",'code':" NINT ",'signal':" NSTR ","
+    "'message':" NSTR ",'status':{'type':'string','nullable':true,"
+    "'enum':['RE','SG','TO','ML','OL','XX',null]},"
+    "'cpu_time':" INT ",'wall_time':" INT ",'memory':" INT "}},"
+    "'ExecuteV2Response':{'type':'object','required':['language','version'],'properties':{"
+    "'language':" STR ",'version':" STR ",'run':" REF("StageV2") ",'compile':" REF("StageV2")
+    "}}"
+    "}}}";
+
+char *openapi_document(size_t *len)
+{
+    char *text = strdup(DOC);
+    if (!text)
+        return NULL;
+    for (char *p = text; *p; p++)
+        *p = *p == '\'' ? '"' : *p;
+    cJSON *doc = cJSON_Parse(text);
+    free(text);
+    char *out = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    cJSON_Delete(doc);
+    if (out)
+        *len = strlen(out);
+    return out;
+}

@@ -1,0 +1,12 @@
+/* route_v1.h — Valkode's API: /api/v1/health, /languages, /execute. */
+#ifndef KILN_SERVER_ROUTE_V1_H
+#define KILN_SERVER_ROUTE_V1_H
+
+#include "server/srv.h"
+
+void v1_health(struct server *s, struct srv_reply *out);
+void v1_languages(struct server *s, struct srv_reply *out);
+void v1_render(struct server *s, const struct jreq *jr, int rc, const struct kiln_result *res,
+               const char *err, struct srv_reply *out);
+
+#endif

@@ -1,0 +1,93 @@
+/* route_v2.c — Piston's v2 API, answered in Piston's shapes: a bare array
+ * of runtimes, and {language, version, run, compile} where `compile` is
+ * present only for compiled languages and `run` is absent after a failed
+ * compilation, as Piston does. Times in ms, memory in bytes. */
+#include "server/route_v2.h"
+
+#include <string.h>
+
+#include "server/reply.h"
+#include "util/buf.h"
+
+void v2_runtimes(struct server *s, struct srv_reply *out)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < s->nlangs; i++) {
+        const struct srv_lang *l = &s->langs[i];
+        if (!l->available)
+            continue;
+        cJSON *rt = cJSON_CreateObject();
+        cJSON_AddStringToObject(rt, "language", l->name);
+        cJSON_AddStringToObject(rt, "version", l->version);
+        cJSON *aliases = cJSON_AddArrayToObject(rt, "aliases");
+        char word[64];
+        for (const char *p = l->aliases; *p;) {
+            size_t n = strcspn(p, " ");
+            if (n && n < sizeof word) {
+                memcpy(word, p, n);
+                word[n] = '\0';
+                cJSON_AddItemToArray(aliases, cJSON_CreateString(word));
+            }
+            p += n + (p[n] == ' ');
+        }
+        cJSON_AddItemToArray(list, rt);
+    }
+    reply_json(out, 200, list);
+}
+
+/* stdout then stderr: kiln keeps the two apart, so their interleaving in
+ * time is not known. */
+static cJSON *output_json(const struct kiln_stage *st)
+{
+    struct buf b = { 0 };
+    if (buf_append(&b, st->out ? st->out : "", st->out ? st->out_len : 0) < 0 ||
+        buf_append(&b, st->err ? st->err : "", st->err ? st->err_len : 0) < 0) {
+        buf_free(&b);
+        return NULL;
+    }
+    cJSON *s = reply_bytes(b.data, b.len);
+    buf_free(&b);
+    return s;
+}
+
+static cJSON *stage_json(const struct kiln_stage *st)
+{
+    bool exited = st->signal == 0 && (st->status == KILN_OK || st->status == KILN_RE);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "stdout", reply_bytes(st->out, st->out_len));
+    cJSON_AddItemToObject(o, "stderr", reply_bytes(st->err, st->err_len));
+    cJSON_AddItemToObject(o, "output", output_json(st));
+    cJSON_AddItemToObject(o, "code", exited ? cJSON_CreateNumber(st->exit_code) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "signal", reply_signal(st->signal));
+    cJSON_AddItemToObject(o, "message",
+                          st->message[0] ? cJSON_CreateString(st->message) : cJSON_CreateNull());
+    /* Piston's status is null for a normal exit, else a two-letter code. */
+    cJSON_AddItemToObject(o, "status", st->status == KILN_OK
+                                           ? cJSON_CreateNull()
+                                           : cJSON_CreateString(kiln_status_name(st->status)));
+    cJSON_AddNumberToObject(o, "cpu_time", (double)st->cpu_ms);
+    cJSON_AddNumberToObject(o, "wall_time", (double)st->wall_ms);
+    cJSON_AddNumberToObject(o, "memory", (double)st->mem_kib * 1024);
+    return o;
+}
+
+void v2_render(struct server *s, const struct jreq *jr, int rc, const struct kiln_result *res,
+               const char *err, struct srv_reply *out)
+{
+    (void)s;
+    (void)err; /* logged by the worker: it may name host paths */
+    if (rc < 0 || res->status == KILN_XX) {
+        reply_error(out, SRV_API_V2, 500, "sandbox_error",
+                    "the sandbox failed (not the program); the server log has the details");
+        return;
+    }
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "language", jr->lang->name);
+    cJSON_AddStringToObject(doc, "version", jr->lang->version);
+    /* No run after a failed compile step (CE, or a limit hit while compiling). */
+    if (res->status != KILN_CE && !(res->compiled && !res->run.out))
+        cJSON_AddItemToObject(doc, "run", stage_json(&res->run));
+    if (res->compiled)
+        cJSON_AddItemToObject(doc, "compile", stage_json(&res->compile));
+    reply_json(out, 200, doc);
+}
