@@ -115,7 +115,7 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 SERVER_OBJS := $(SERVER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
-.PHONY: all deps check check-san test-unit test-integration bench format clean serve
+.PHONY: all deps check check-san test-unit test-integration bench bench-http format clean serve
 all: deps $(BUILD)/kiln $(BUILD)/libkiln.a
 
 deps:
@@ -167,6 +167,10 @@ check-san:
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined all \
 		$(UNIT_TESTS:%=build/san/%)
 	@bash tests/run.sh all build/san
+
+# Load on the real server with wrk: requests/s, p50, p99, peak memory.
+bench-http: all
+	bash bench/http.sh $(BUILD)/kiln $(or $(DURATION),10) 20 python javascript bash
 
 # The HTTP service in the foreground on 127.0.0.1:3000 (Ctrl-C stops it).
 serve: all
