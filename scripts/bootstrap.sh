@@ -19,14 +19,18 @@ done
 # node may come from Debian's nodejs or from another vendor's package; either serves.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 
-if [ "${#missing[@]}" -eq 0 ]; then
-    exit 0
+if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "bootstrap: missing packages: ${missing[*]}; run as root to install them" >&2
+        exit 1
+    fi
+    echo "bootstrap: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if [ "$(id -u)" -ne 0 ]; then
-    echo "bootstrap: missing packages: ${missing[*]}; run as root to install them" >&2
-    exit 1
-fi
-echo "bootstrap: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The V8 runtime: Debian's libnode108 unpacked into deps/libnode, and the npm
+# packages it embeds bundled into deps/js (each script is idempotent).
+bash "$(dirname "${BASH_SOURCE[0]}")/deps-libnode.sh"
+bash "$(dirname "${BASH_SOURCE[0]}")/deps-npm.sh"
