@@ -96,6 +96,10 @@ kiln_engine *kiln_engine_create(const struct kiln_config *cfg, char *err, size_t
 void kiln_engine_destroy(kiln_engine *engine);
 
 /* A source file. `name` is relative, may hold subfolders, never "..". */
+/* True if name is acceptable as a kiln_file name: relative, no empty, "."
+ * or ".." component, no control characters, at most 255 bytes a component
+ * and 1024 in all. kiln_execute refuses any other. */
+bool kiln_file_name_valid(const char *name);
 struct kiln_file {
     const char *name;
     const char *data;

@@ -54,8 +54,6 @@ int cmd_bench(int argc, char **argv);
 cJSON *json_result(const struct kiln_result *r);
 /* Prints a JSON document on stdout followed by a newline; -1 on ENOMEM. */
 int json_print(cJSON *doc);
-/* cJSON string from bytes that may hold invalid UTF-8 or NULs. */
-cJSON *json_bytes(const char *data, size_t len);
 
 int cli_exit_code(const struct kiln_result *r);
 

@@ -3,22 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-
-static cJSON *aliases_json(const char *aliases)
-{
-    cJSON *a = cJSON_CreateArray();
-    char word[64];
-    for (const char *p = aliases; a && *p;) {
-        size_t n = strcspn(p, " ");
-        if (n && n < sizeof word) {
-            memcpy(word, p, n);
-            word[n] = '\0';
-            cJSON_AddItemToArray(a, cJSON_CreateString(word));
-        }
-        p += n + (p[n] == ' ');
-    }
-    return a;
-}
+#include "util/json.h"
 
 int cmd_languages(int argc, char **argv)
 {
@@ -52,7 +37,7 @@ int cmd_languages(int argc, char **argv)
         cJSON *l = cJSON_CreateObject();
         cJSON_AddStringToObject(l, "name", li.name);
         cJSON_AddStringToObject(l, "display", li.display);
-        cJSON_AddItemToObject(l, "aliases", aliases_json(li.aliases));
+        json_add_words(cJSON_AddArrayToObject(l, "aliases"), li.aliases);
         cJSON_AddStringToObject(l, "version", version);
         cJSON_AddBoolToObject(l, "available", li.available);
         cJSON_AddBoolToObject(l, "compiled", li.compiled);

@@ -3,17 +3,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "util/utf8.h"
-
-cJSON *json_bytes(const char *data, size_t len)
-{
-    char *clean = utf8_sanitize(data ? data : "", data ? len : 0, NULL);
-    if (!clean)
-        return NULL;
-    cJSON *s = cJSON_CreateString(clean);
-    free(clean);
-    return s;
-}
+#include "util/json.h"
 
 static cJSON *json_stage(const struct kiln_stage *st)
 {

@@ -400,33 +400,13 @@ static int get_file(const cJSON *f, size_t i, struct jreq *r, struct jreq_error 
     return 0;
 }
 
-/* The engine's rule for names in the box (kiln.h): relative, components
- * neither empty nor "." nor "..", no control characters, bounded lengths;
- * checked here so that a refusal is the client's 400 and not a failed run. */
-static bool box_name_ok(const char *name)
-{
-    size_t total = strlen(name), comp = 0;
-    if (!*name || *name == '/' || total > 1024)
-        return false;
-    for (const char *p = name;; p++) {
-        if (*p == '/' || *p == '\0') {
-            const char *start = p - comp;
-            if (comp == 0 || (comp == 1 && start[0] == '.') ||
-                (comp == 2 && start[0] == '.' && start[1] == '.'))
-                return false;
-            if (*p == '\0')
-                return true;
-            comp = 0;
-        } else if ((unsigned char)*p < 0x20 || *p == 0x7f || ++comp > 255)
-            return false;
-    }
-}
-
+/* Names go through the engine's rule (kiln_file_name_valid) here, so that a
+ * refusal is the client's 400 and not a failed run. */
 static int check_names(const struct jreq *r, struct jreq_error *e)
 {
     for (size_t i = 0; i < r->nfiles; i++) {
         const char *name = r->files[i].name;
-        if (!box_name_ok(name))
+        if (!kiln_file_name_valid(name))
             return fail(e, 400, "invalid_field",
                         "field 'files[%zu].name': '%.64s' is not a relative path without '..'", i,
                         name);

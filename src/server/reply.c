@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/json.h"
 #include "util/utf8.h"
 
 /* Served when even an error body cannot be allocated. */
@@ -65,12 +66,7 @@ void reply_free(struct srv_reply *r)
 
 cJSON *reply_bytes(const char *data, size_t len)
 {
-    char *clean = utf8_sanitize(data ? data : "", data ? len : 0, NULL);
-    if (!clean)
-        return NULL;
-    cJSON *s = cJSON_CreateString(clean);
-    free(clean);
-    return s;
+    return json_bytes(data, len);
 }
 
 cJSON *reply_signal(int sig)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "server/reply.h"
+#include "util/json.h"
 
 static cJSON *envelope(cJSON **data)
 {
@@ -75,16 +76,7 @@ void v1_languages(struct server *s, struct srv_reply *out)
         if (!s->langs[i].available)
             continue;
         cJSON_AddItemToArray(list, cJSON_CreateString(s->langs[i].name));
-        char word[64];
-        for (const char *p = s->langs[i].aliases; *p;) {
-            size_t n = strcspn(p, " ");
-            if (n && n < sizeof word) {
-                memcpy(word, p, n);
-                word[n] = '\0';
-                cJSON_AddItemToArray(list, cJSON_CreateString(word));
-            }
-            p += n + (p[n] == ' ');
-        }
+        json_add_words(list, s->langs[i].aliases);
     }
     reply_json(out, 200, doc);
 }

@@ -8,6 +8,7 @@
 
 #include "server/reply.h"
 #include "util/buf.h"
+#include "util/json.h"
 
 void v2_runtimes(struct server *s, struct srv_reply *out)
 {
@@ -19,17 +20,7 @@ void v2_runtimes(struct server *s, struct srv_reply *out)
         cJSON *rt = cJSON_CreateObject();
         cJSON_AddStringToObject(rt, "language", l->name);
         cJSON_AddStringToObject(rt, "version", l->version);
-        cJSON *aliases = cJSON_AddArrayToObject(rt, "aliases");
-        char word[64];
-        for (const char *p = l->aliases; *p;) {
-            size_t n = strcspn(p, " ");
-            if (n && n < sizeof word) {
-                memcpy(word, p, n);
-                word[n] = '\0';
-                cJSON_AddItemToArray(aliases, cJSON_CreateString(word));
-            }
-            p += n + (p[n] == ' ');
-        }
+        json_add_words(cJSON_AddArrayToObject(rt, "aliases"), l->aliases);
         cJSON_AddItemToArray(list, rt);
     }
     reply_json(out, 200, list);

@@ -1,0 +1,16 @@
+/* json.h — cJSON helpers shared by the CLI and the server. */
+#ifndef KILN_UTIL_JSON_H
+#define KILN_UTIL_JSON_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+/* A JSON string from bytes that may hold invalid UTF-8 or NULs (each bad
+ * sequence becomes U+FFFD); NULL on ENOMEM. */
+cJSON *json_bytes(const char *data, size_t len);
+/* Appends each blank-separated word of words (e.g. a language's aliases)
+ * to array as a string. */
+void json_add_words(cJSON *array, const char *words);
+
+#endif
