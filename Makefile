@@ -58,6 +58,7 @@ LIB_SRCS := \
 	src/util/utf8.c \
 	src/util/argv.c \
 	src/util/json.c \
+	src/util/lines.c \
 	src/jail/cgroup.c \
 	src/jail/cgroup_v1.c \
 	src/jail/cgroup_v2.c \

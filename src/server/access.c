@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "util/err.h"
+#include "util/lines.h"
 
 /* Keys are compared over this many bytes whatever their length, so that
  * the time of a comparison says nothing about the key. */
@@ -56,36 +57,25 @@ static bool key_chars_ok(const char *k, size_t len)
 }
 
 /* One key a line; blank lines and lines starting with '#' are skipped. */
+static int read_key(void *ctx, char *key, char *err, size_t errlen)
+{
+    struct srv_access *a = ctx;
+    size_t n = strlen(key);
+    if (n >= ACCESS_KEY_MAX || !key_chars_ok(key, n))
+        return err_set(err, errlen, "a key is 1 to %d printable characters without spaces",
+                       ACCESS_KEY_MAX - 1);
+    if (add_key(a, key, n) < 0)
+        return err_set(err, errlen, "out of memory");
+    return 0;
+}
+
 static int read_keys(struct srv_access *a, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return err_set(err, errlen, "keys file %s: %m", path);
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        lineno++;
-        char *s = line;
-        while (isspace((unsigned char)*s))
-            s++;
-        size_t n = strlen(s);
-        while (n && isspace((unsigned char)s[n - 1]))
-            n--;
-        if (n == 0 || *s == '#')
-            continue;
-        if (n >= ACCESS_KEY_MAX || !key_chars_ok(s, n))
-            rc = err_set(err, errlen, "keys file %s line %u: a key is 1 to %d printable "
-                         "characters without spaces", path, lineno, ACCESS_KEY_MAX - 1);
-        else if (add_key(a, s, n) < 0)
-            rc = err_set(err, errlen, "out of memory");
-    }
-    free(line);
-    fclose(f);
-    if (rc == 0 && a->nkeys == 0)
-        rc = err_set(err, errlen, "keys file %s holds no key", path);
-    return rc;
+    if (lines_read(path, "keys file", read_key, a, err, errlen) < 0)
+        return -1;
+    if (a->nkeys == 0)
+        return err_set(err, errlen, "keys file %s holds no key", path);
+    return 0;
 }
 
 struct srv_access *access_create(const char *keys_file, uint32_t rate_per_min, uint32_t burst,

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "util/err.h"
+#include "util/lines.h"
 
 enum cfg_type { CFG_STR, CFG_U32, CFG_BOOL };
 
@@ -183,46 +184,18 @@ int config_set(struct srv_config *cfg, const char *key, const char *value, char 
     return 0;
 }
 
-static char *trim(char *s)
+static int apply_line(void *ctx, char *line, char *err, size_t errlen)
 {
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
+    char *eq = strchr(line, '=');
+    if (!eq)
+        return err_set(err, errlen, "expected `key = value`");
+    *eq = '\0';
+    return config_set(ctx, lines_trim(line), lines_trim(eq + 1), err, errlen);
 }
 
 static int apply_file(struct srv_config *cfg, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return err_set(err, errlen, "config file %s: %m", path);
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        lineno++;
-        char *s = trim(line), *eq = strchr(s, '=');
-        if (!*s || *s == '#')
-            continue;
-        if (!eq)
-            rc = err_set(err, errlen, "expected `key = value`");
-        else {
-            *eq = '\0';
-            rc = config_set(cfg, trim(s), trim(eq + 1), err, errlen);
-        }
-        if (rc < 0) {
-            char where[64];
-            snprintf(where, sizeof where, "line %u", lineno);
-            err_prefix(err, errlen, where);
-            err_prefix(err, errlen, path);
-        }
-    }
-    free(line);
-    fclose(f);
-    return rc;
+    return lines_read(path, "config file", apply_line, cfg, err, errlen);
 }
 
 /* KILN_<KEY>: upper case, '.' as '_'. */
