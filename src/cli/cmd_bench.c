@@ -71,33 +71,21 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* PSS of a process, from smaps_rollup, in KiB; 0 if unreadable. */
-static long pss_kib(int pid)
+/* The number after "key" in /proc/PID/file (e.g. "Pss:" in smaps_rollup,
+ * in KiB; "PPid:" in status); 0 if unreadable. */
+static long proc_value(int pid, const char *file, const char *key)
 {
     char path[64], line[256];
-    long kib = 0;
-    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", pid);
+    size_t kl = strlen(key);
+    long v = 0;
+    snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
     FILE *fp = fopen(path, "r");
     while (fp && fgets(line, sizeof line, fp))
-        if (!strncmp(line, "Pss:", 4))
-            kib = strtol(line + 4, NULL, 10);
+        if (!strncmp(line, key, kl))
+            v = strtol(line + kl, NULL, 10);
     if (fp)
         fclose(fp);
-    return kib;
-}
-
-static int parent_of(int pid)
-{
-    char path[64], line[256];
-    int ppid = 0;
-    snprintf(path, sizeof path, "/proc/%d/status", pid);
-    FILE *fp = fopen(path, "r");
-    while (fp && fgets(line, sizeof line, fp))
-        if (!strncmp(line, "PPid:", 5))
-            ppid = atoi(line + 5);
-    if (fp)
-        fclose(fp);
-    return ppid;
+    return v;
 }
 
 /* This process and every descendant: the zygotes and the warm children. */
@@ -110,9 +98,9 @@ static long kiln_pss_kib(int *nprocs)
     for (struct dirent *e; d && (e = readdir(d));) {
         int pid = atoi(e->d_name), p = pid;
         while (p > 1 && p != self)
-            p = parent_of(p);
+            p = (int)proc_value(p, "status", "PPid:");
         if (pid > 0 && p == self) {
-            total += pss_kib(pid);
+            total += proc_value(pid, "smaps_rollup", "Pss:");
             ++*nprocs;
         }
     }

@@ -80,6 +80,10 @@ bool box_path_valid(const char *name);
  * looking at the host's read-only directories the jail binds. */
 int jail_resolve_command(const char *name, char *path, size_t pathlen);
 #define JAIL_PATH "/usr/local/bin:/usr/bin:/bin"
+/* The environment every jailed program starts from (a language may add). */
+#define JAIL_BASE_ENV                                                                   \
+    "PATH=" JAIL_PATH, "HOME=/box", "TMPDIR=/tmp", "LANG=C.UTF-8", "USER=kiln", \
+        "LOGNAME=kiln"
 
 /* For warm runtimes (zygote.c), which run their children in the jail's
  * slots without a keeper. */

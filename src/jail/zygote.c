@@ -62,8 +62,6 @@
 #define ZYGOTE_INIT_TIMEOUT_MS 30000
 #define ZYGOTE_ARGV0 "kiln-zygote"
 #define CHILD_READY_TIMEOUT_MS 10000
-#define ZYGOTE_ENV "PATH=" JAIL_PATH, "HOME=/box", "TMPDIR=/tmp", "LANG=C.UTF-8", \
-                   "USER=kiln", "LOGNAME=kiln"
 
 struct zygote {
     const struct zygote_runtime *rt;
@@ -322,7 +320,7 @@ static _Noreturn void zygote_loop(struct zygote_state *zs, int sigfd)
 static _Noreturn void zygote_main(const struct zygote_runtime *rt, int mnt_fd, int ctl,
                                   char *argv_area, size_t argv_len)
 {
-    static char *const env[] = { ZYGOTE_ENV, NULL };
+    static char *const env[] = { JAIL_BASE_ENV, NULL };
     const char *what = NULL;
     int keep[] = { ctl, mnt_fd };
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -440,7 +438,7 @@ static int await_init(struct zygote *z, char *err, size_t errlen)
 static _Noreturn void exec_zygote(const char *exe, const struct zygote_runtime *rt, int ctl,
                                   int mnt_fd)
 {
-    static char *const env[] = { ZYGOTE_ENV, NULL };
+    static char *const env[] = { JAIL_BASE_ENV, NULL };
     char *argv[] = { ZYGOTE_ARGV0, (char *)rt->name, "3", "4", NULL };
     /* Move both out of the way of 3 and 4 first, then into place; dup2
      * clears close-on-exec on the copies. */

@@ -18,9 +18,7 @@
 #include "util/argv.h"
 #include "util/err.h"
 
-static const char *const BASE_ENV[] = {
-    "PATH=" JAIL_PATH, "HOME=/box", "TMPDIR=/tmp", "LANG=C.UTF-8", "USER=kiln", "LOGNAME=kiln",
-};
+static const char *const BASE_ENV[] = { JAIL_BASE_ENV };
 #define BASE_ENV_COUNT (sizeof BASE_ENV / sizeof *BASE_ENV)
 
 bool exec_available(const struct lang_def *lang, const char **missing)
