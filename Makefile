@@ -9,6 +9,8 @@
 # SANITIZE=address,undefined builds into build/san/ instead of build/.
 
 CC      ?= gcc
+# The V8 runtime's shared object (see the V8 section at the end).
+V8_SO   := $(CURDIR)/build/kiln_v8.so
 SANITIZE ?=
 ifeq ($(SANITIZE),)
 BUILD   := build
@@ -48,7 +50,7 @@ WARN    := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wformat=2 -Wno-format-nonliteral -Wundef -Wpointer-arith -Wvla
 HARDEN  := -fstack-protector-strong -fPIE -fcf-protection
 CFLAGS  := -std=gnu11 -g $(OPT) $(WARN) $(HARDEN) -MMD -MP -Iinclude -Isrc $(PKG_CFLAGS) \
-           -DKILN_LANGUAGES_DIR='"$(CURDIR)/languages"'
+           -DKILN_LANGUAGES_DIR='"$(CURDIR)/languages"' -DKILN_V8_SO='"$(V8_SO)"'
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(if $(SANITIZE),-fsanitize=$(SANITIZE))
 LDLIBS  := $(PKG_LIBS) $(PY_LIBS) -lpthread
 
@@ -77,7 +79,8 @@ LIB_SRCS := \
 	src/engine/warm_pool.c \
 	src/engine/result.c \
 	src/runtime/exec.c \
-	src/runtime/python.c
+	src/runtime/python.c \
+	src/runtime/js.c
 
 CLI_SRCS := \
 	src/cli/main.c \
@@ -110,7 +113,8 @@ UNIT_TESTS := \
 	tests/unit/test_cgroup \
 	tests/unit/test_util \
 	tests/unit/test_jail \
-	tests/unit/test_warm
+	tests/unit/test_warm \
+	tests/unit/test_warm_js
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
@@ -118,7 +122,7 @@ SERVER_OBJS := $(SERVER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
 .PHONY: all deps check check-san test-unit test-integration bench bench-http format clean serve
-all: deps $(BUILD)/kiln $(BUILD)/libkiln.a
+all: deps $(BUILD)/kiln $(BUILD)/libkiln.a $(if $(SANITIZE),,$(V8_SO))
 
 deps:
 	@bash scripts/bootstrap.sh
@@ -166,6 +170,7 @@ check: all $(UNIT_BINS)
 	@bash tests/run.sh all $(BUILD) build/san
 
 check-san:
+	@$(MAKE) --no-print-directory $(V8_SO)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined all \
 		$(UNIT_TESTS:%=build/san/%)
 	@bash tests/run.sh all build/san
@@ -206,8 +211,9 @@ V8_LIBDIR   := $(V8_DEPS)/usr/lib/x86_64-linux-gnu
 V8_HEADER   := $(V8_DEPS)/usr/include/node/v8.h
 V8_LIBS     := -L$(V8_LIBDIR) -Wl,-rpath,$(V8_LIBDIR) -l:libnode.so.108 -lstdc++ -lm
 # libnode is built without RTTI: v8::ArrayBuffer::Allocator has no typeinfo.
+# -fPIC: the same objects go into kiln_v8.so and into test_v8.
 V8_CXXFLAGS := -std=c++17 -g $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
-               -fno-rtti -fno-exceptions $(HARDEN) -MMD -MP -Iinclude -Isrc \
+               -fno-rtti -fno-exceptions $(HARDEN) -fPIC -MMD -MP -Iinclude -Isrc \
                -isystem $(V8_DEPS)/usr/include/node
 # Order matters: vendor.js defines what the others take; run.js comes last.
 V8_JS_SRCS  := deps/js/vendor.js src/runtime/js/core.js src/runtime/js/buffer.js \
@@ -249,11 +255,20 @@ $(BUILD)/v8/v8_js.c: $(V8_JS_SRCS)
 	  echo "const size_t v8js_count = $$i;"; } > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/v8/v8_js.o: $(BUILD)/v8/v8_js.c
-	$(CC) -std=gnu11 -O0 -c $< -o $@
+	$(CC) -std=gnu11 -O0 -fPIC -c $< -o $@
 
 $(BUILD)/libkiln_v8.a: $(V8_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
+
+# What the javascript and typescript zygotes dlopen (runtime/js.c); the kiln
+# binary itself does not link libnode. Always the uninstrumented build: the
+# sanitizer build's zygotes load this one too (V8's JIT code is invisible to
+# ASan, and libnode is not instrumented).
+ifeq ($(SANITIZE),)
+$(V8_SO): $(V8_OBJS)
+	$(CXX) -shared -Wl,-z,relro,-z,now -Wl,--no-undefined -o $@ $^ $(V8_LIBS)
+endif
 
 $(V8_TEST): tests/unit/test_v8.c $(BUILD)/libkiln_v8.a
 	@mkdir -p $(dir $@)

@@ -11,6 +11,7 @@
 #include "jail/jail.h"
 #include "kiln.h"
 #include "runtime/exec.h"
+#include "runtime/js.h"
 #include "runtime/python.h"
 #include "util/err.h"
 
@@ -28,8 +29,12 @@ struct lang_state {
  * `runtime` key gives. */
 static const struct zygote_runtime *warm_runtime(const char *name)
 {
-    if (!strcmp(name, "python"))
-        return &python_runtime;
+    static const struct zygote_runtime *const built_in[] = {
+        &python_runtime, &javascript_runtime, &typescript_runtime,
+    };
+    for (size_t i = 0; i < sizeof built_in / sizeof built_in[0]; i++)
+        if (!strcmp(name, built_in[i]->name))
+            return built_in[i];
     return NULL;
 }
 
@@ -79,12 +84,14 @@ static unsigned mark_available(kiln_engine *e)
     for (size_t i = 0; i < lang_registry_count(e->langs); i++) {
         const struct lang_def *d = lang_registry_at(e->langs, i);
         struct lang_state *st = &e->lang_state[i];
+        const struct zygote_runtime *rt = warm_runtime(d->runtime);
         if (!strcmp(d->runtime, "exec"))
             exec_available(d, &st->missing);
-        else if (!warm_runtime(d->runtime))
+        else if (!rt)
             st->missing = "its warm runtime (not built into this kiln)";
-        else
-            nwarm++;
+        else if (rt->missing)
+            st->missing = rt->missing();
+        nwarm += rt && !st->missing;
     }
     return nwarm;
 }

@@ -418,6 +418,25 @@ static void describe_signal(struct jail_outcome *o, int sig)
 }
 
 /* Turns what the keeper reported and what the cgroup counted into a status. */
+/* A warm runtime stopped its own program at a limit (msg.h), so the run
+ * ends with the output it had flushed, under the same status and message a
+ * kill by the supervisor or the cgroup would give. */
+static void runtime_verdict(uint32_t verdict, const struct kiln_limits *l,
+                            struct jail_outcome *o)
+{
+    if (verdict == MSG_VERDICT_MEMORY) {
+        o->status = KILN_ML;
+        snprintf(o->message, sizeof o->message, "memory limit of %u KiB exceeded (heap)",
+                 l->mem_kib);
+    } else if (verdict == MSG_VERDICT_WALL_TIME) {
+        o->status = KILN_TO;
+        snprintf(o->message, sizeof o->message, "wall time limit of %u ms exceeded", l->wall_ms);
+    } else {
+        o->status = KILN_TO;
+        snprintf(o->message, sizeof o->message, "CPU time limit of %u ms exceeded", l->cpu_ms);
+    }
+}
+
 static void decide_status(const struct supervision *s, const struct cg_usage *u,
                           const struct kiln_limits *l, struct jail_outcome *o)
 {
@@ -435,6 +454,8 @@ static void decide_status(const struct supervision *s, const struct cg_usage *u,
     } else if (u->oom_kills > 0) {
         o->status = KILN_ML;
         snprintf(o->message, sizeof o->message, "memory limit of %u KiB exceeded", l->mem_kib);
+    } else if (s->exited && s->verdict != MSG_VERDICT_NONE) {
+        runtime_verdict(s->verdict, l, o);
     } else if (!s->exited) {
         o->status = KILN_XX;
         snprintf(o->message, sizeof o->message, "the run's keeper ended without a report");

@@ -37,9 +37,19 @@ struct msg_started {
     int64_t start_ns; /* CLOCK_MONOTONIC just before the program was forked */
 };
 
+/* What a warm runtime found itself, beyond an exit status: a V8 child that
+ * stopped its program at the heap limit or at a deadline exits normally,
+ * with its output flushed, and says why here. Keepers send MSG_VERDICT_NONE. */
+enum msg_verdict {
+    MSG_VERDICT_NONE = 0,
+    MSG_VERDICT_MEMORY,   /* the runtime's heap limit was hit */
+    MSG_VERDICT_CPU_TIME, /* stopped at the run's CPU time limit */
+    MSG_VERDICT_WALL_TIME /* stopped at the run's wall time limit */
+};
+
 struct msg_exited {
     int32_t wait_status; /* of the program's first process */
-    uint32_t pad;
+    uint32_t verdict;    /* enum msg_verdict */
     int64_t wall_ns;
 };
 

@@ -147,6 +147,7 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
         memcpy(&e, p, sizeof e);
         s->exited = true;
         s->wait_status = e.wait_status;
+        s->verdict = e.verdict;
         s->wall_ns = e.wall_ns;
         if (s->keeper <= 0) {
             /* A warm child's report ends its run: whatever it left would
@@ -200,13 +201,14 @@ static int next_timeout(struct supervision *s, int64_t t0, int64_t *started_at, 
     }
     if (!*started_at)
         *started_at = now;
-    int64_t wall_left = *started_at + s->limits->wall_ms - now;
+    int64_t wall_left = *started_at + s->limits->wall_ms + s->grace_ms - now;
     if (wall_left <= 0) {
         kill_run(s, KILN_TO, "wall time limit of %u ms exceeded", s->limits->wall_ms);
         return -1;
     }
     if (cg_slot_cpu_ns(s->cg, &s->cpu_ns, NULL, 0) == 0) {
-        int64_t cpu_left = (int64_t)s->limits->cpu_ms - (int64_t)(s->cpu_ns / 1000000);
+        int64_t cpu_left =
+            (int64_t)s->limits->cpu_ms + s->grace_ms - (int64_t)(s->cpu_ns / 1000000);
         if (cpu_left <= 0) {
             kill_run(s, KILN_TO, "CPU time limit of %u ms exceeded", s->limits->cpu_ms);
             return -1;

@@ -16,9 +16,13 @@ struct supervision {
     const struct kiln_limits *limits;
     struct cg_slot *cg;
     unsigned ncpus;
+    uint32_t grace_ms;              /* kill this long after a time limit: a warm
+                                     * runtime that stops its program itself at
+                                     * the limit gets to flush and report */
     /* out: what the keeper reported */
     bool started, exited, failed, files_done;
     int wait_status;
+    uint32_t verdict; /* enum msg_verdict, from a warm child */
     int64_t wall_ns;
     int fail_errno;
     char fail_what[160];

@@ -74,6 +74,7 @@ struct zygote {
 struct spawn_msg {
     struct sandbox sandbox; /* its seccomp pointer is replaced by Z's own */
     struct rootfs_run_opts mounts;
+    struct kiln_limits limits; /* the child's, for the runtime's prepare */
     uint32_t ncg;           /* cgroup.procs fds at the end */
 };
 enum { FD_REQ, FD_OUT, FD_ERR, FD_STATUS, FD_NET, FD_CG0 };
@@ -85,6 +86,7 @@ struct request_msg {
     uint32_t nfiles;
     uint32_t nargs;
     uint64_t size;
+    uint32_t cpu_ms, wall_ms; /* the run's limits, for a runtime's own deadline */
 };
 
 /* ---------------------------------------------------------------- child */
@@ -184,7 +186,7 @@ static _Noreturn void child_main(const struct zygote_runtime *rt, const struct s
     child_setup(sm, fds, nfds, req);
 
     char err[256] = "";
-    if (rt->prepare && rt->prepare(err, sizeof err) < 0) {
+    if (rt->prepare && rt->prepare(&sm->limits, err, sizeof err) < 0) {
         errno = EINVAL;
         child_fail(req, err);
     }
@@ -206,12 +208,13 @@ static _Noreturn void child_main(const struct zygote_runtime *rt, const struct s
     close(rfds[0]);
     close(rfds[1]);
     set_cmdline(argv_area, argv_len, rt->name, entry);
-    struct zygote_job job = { .entry = entry, .args = args, .nargs = rm.nargs };
+    struct zygote_job job = { .entry = entry, .args = args, .nargs = rm.nargs,
+                              .cpu_ms = rm.cpu_ms, .wall_ms = rm.wall_ms };
     int code = rt->run(&job);
     /* Report before exiting: the engine need not wait for this process's
      * teardown and the zygote's reap. Output is flushed; closing 1 and 2
      * lets the engine see the end of it at once. */
-    struct msg_exited done = { .wait_status = (code & 0xff) << 8 };
+    struct msg_exited done = { .wait_status = (code & 0xff) << 8, .verdict = job.verdict };
     close(1);
     close(2);
     msg_send(req, MSG_EXITED, &done, sizeof done);
@@ -335,6 +338,11 @@ static _Noreturn void zygote_main(const struct zygote_runtime *rt, int mnt_fd, i
     sigaddset(&chld, SIGCHLD);
     sigprocmask(SIG_SETMASK, &chld, NULL);
     int sigfd = -1;
+    char loaderr[160] = "";
+    if (!what && rt->load && rt->load(loaderr, sizeof loaderr) < 0) {
+        msg_send_fail(ctl, 0, loaderr, NULL);
+        _exit(1);
+    }
     if (!what) {
         sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
         if (sigfd < 0 || unshare(CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET) < 0 ||
@@ -539,7 +547,7 @@ int zygote_spawn(struct zygote *z, struct jail *jail, unsigned slot, const struc
     }
     if ((ncg = cg_slot_open_procs(v.cg, cg, err, errlen)) < 0)
         goto out;
-    struct spawn_msg sm = { .ncg = (uint32_t)ncg };
+    struct spawn_msg sm = { .ncg = (uint32_t)ncg, .limits = *l };
     sandbox_init(&sm.sandbox, v.uid, l, NULL);
     rootfs_run_opts_format(&sm.mounts, v.uid, l->disk_kib);
     int fds[MSG_FDS_MAX] = { [FD_REQ] = req[1], [FD_OUT] = out[1], [FD_ERR] = er[1],
@@ -551,7 +559,8 @@ int zygote_spawn(struct zygote *z, struct jail *jail, unsigned slot, const struc
         goto out;
     }
     *c = (struct zygote_child){ .req_fd = req[0], .status_fd = st[0], .out_fd = out[0],
-                                .err_fd = er[0], .limits = *l };
+                                .err_fd = er[0], .grace_ms = z->rt->stop_grace_ms,
+                                .limits = *l };
     req[0] = st[0] = out[0] = er[0] = -1;
     rc = 0;
 out:
@@ -612,8 +621,8 @@ static int put(struct buf *b, const void *p, size_t n)
 }
 
 /* Serialises files and arguments into a sealed memfd (format at request_msg). */
-static int pack_request(const struct zygote_request *r, struct request_msg *rm, char *err,
-                        size_t errlen)
+static int pack_request(const struct zygote_request *r, const struct kiln_limits *limits,
+                        struct request_msg *rm, char *err, size_t errlen)
 {
     struct buf b = { 0 };
     int bad = 0;
@@ -629,19 +638,20 @@ static int pack_request(const struct zygote_request *r, struct request_msg *rm, 
         bad |= put(&b, &l, 4) | put(&b, r->args[i], l);
     }
     *rm = (struct request_msg){ .nfiles = (uint32_t)r->nfiles, .nargs = (uint32_t)r->nargs,
-                                .size = b.len };
+                                .size = b.len, .cpu_ms = limits->cpu_ms,
+                                .wall_ms = limits->wall_ms };
     int fd = bad ? err_set(err, errlen, "out of memory") :
                    jail_memfd("request", b.data ? b.data : "", b.len, err, errlen);
     buf_free(&b);
     return fd;
 }
 
-static int send_request(struct zygote_child *c, const struct zygote_request *r, char *err,
-                        size_t errlen)
+static int send_request(struct zygote_child *c, const struct zygote_request *r,
+                        const struct kiln_limits *l, char *err, size_t errlen)
 {
     struct request_msg rm;
     int fds[2];
-    fds[0] = pack_request(r, &rm, err, errlen);
+    fds[0] = pack_request(r, l, &rm, err, errlen);
     if (fds[0] < 0)
         return -1;
     fds[1] = jail_memfd("stdin", r->stdin_data ? r->stdin_data : "", r->stdin_len, err, errlen);
@@ -663,14 +673,15 @@ int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
     jail_slot_view(jail, slot, &v);
     if ((!c->ready && await_ready(c, err, errlen) < 0) ||
         jail_slot_prepare(jail, slot, l, true, err, errlen) < 0 ||
-        send_request(c, req, err, errlen) < 0)
+        send_request(c, req, l, err, errlen) < 0)
         return -1;
     /* The child's own report (on its request socket) ends the run; a child
      * that died without one (a signal, os._exit) is reported by the zygote
      * on the status socket. */
     struct supervision sv = {
         .keeper = 0, .chan = c->req_fd, .out_fd = c->out_fd, .err_fd = c->err_fd,
-        .limits = l, .cg = v.cg, .ncpus = jail_ncpus(jail), .started = true,
+        .limits = l, .cg = v.cg, .ncpus = jail_ncpus(jail), .grace_ms = c->grace_ms,
+        .started = true,
     };
     c->req_fd = c->out_fd = c->err_fd = -1; /* supervise() closes them */
     int rc = supervise(&sv, out, err, errlen);

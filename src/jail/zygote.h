@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "jail/jail.h"
@@ -15,6 +16,9 @@ struct zygote_job {
     const char *entry;        /* the entry file's name, in /box */
     char *const *args;        /* the program's arguments (after the entry) */
     size_t nargs;
+    uint32_t cpu_ms, wall_ms; /* the run's time limits (the supervisor enforces them) */
+    uint32_t verdict;         /* out: enum msg_verdict, when the runtime stopped
+                               * the program at a limit itself */
 };
 
 /* A language runtime, called only inside the jail. init runs once in the
@@ -22,14 +26,25 @@ struct zygote_job {
  * in a child after its sandbox is on. */
 struct zygote_runtime {
     const char *name;
+    /* In the engine: NULL if the runtime can start here, else what is
+     * missing (shown by `kiln languages`). NULL hook: always available. */
+    const char *(*missing)(void);
+    /* In the zygote, before it enters the jail's root (host paths are still
+     * visible): loads what init needs. NULL hook: nothing to load. */
+    int (*load)(char *err, size_t errlen);
     int (*init)(char *version, size_t versionlen, char *err, size_t errlen);
     void (*before_fork)(void);
     void (*after_fork_parent)(void);
     void (*after_fork_child)(void);
-    /* Before the request: take the copy-on-write faults a run would. */
-    int (*prepare)(char *err, size_t errlen);
+    /* Before the request: take the copy-on-write faults a run would. l is
+     * what the child was born with (its memory limit bounds a heap). */
+    int (*prepare)(const struct kiln_limits *l, char *err, size_t errlen);
     /* Runs the job; returns the exit code of the process. */
-    int (*run)(const struct zygote_job *job);
+    int (*run)(struct zygote_job *job);
+    /* A runtime that stops its program itself at the time limits: how long
+     * after them the supervisor's kill waits, so that the program ends with
+     * its output written and the limit reported (0: kill at the limit). */
+    uint32_t stop_grace_ms;
 };
 
 struct zygote;
@@ -54,6 +69,7 @@ struct zygote_child {
     int status_fd;   /* zygote -> engine: the child's wait status */
     int out_fd, err_fd;
     bool ready;
+    uint32_t grace_ms; /* the runtime's stop_grace_ms */
     struct kiln_limits limits;
 };
 

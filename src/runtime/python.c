@@ -101,8 +101,9 @@ static void py_after_fork_child(void)
 /* A small program through the same machinery a request uses (compile,
  * run, print, the end-of-run code), with its output thrown away: the child
  * takes its copy-on-write faults now, not while a request waits. */
-static int py_prepare(char *err, size_t errlen)
+static int py_prepare(const struct kiln_limits *l, char *err, size_t errlen)
 {
+    (void)l; /* the cgroup bounds Python's memory; it has no heap of its own to limit */
     PyObject *globals = PyDict_New(), *res = NULL;
     if (globals && PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0)
         res = PyEval_EvalCode(warm_code, globals, globals);
@@ -173,7 +174,7 @@ static void finish(void)
     PyErr_Clear();
 }
 
-static int py_run(const struct zygote_job *job)
+static int py_run(struct zygote_job *job)
 {
     char path[1100];
     snprintf(path, sizeof path, "/box/%s", job->entry);

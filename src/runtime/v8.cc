@@ -24,7 +24,7 @@
  *   fresh process, so nothing a program changes outlives it.
  *
  *   Fork safety: V8 marks some mappings MADV_DONTFORK; a child that touches
- *   them crashes. madvise() is interposed below so that advice is ignored.
+ *   them crashes. The end of v8rt_init marks every mapping MADV_DOFORK.
  *   Memory: the isolate starts with a small old-generation limit; in a child
  *   the near-heap-limit callback raises it to the run's limit once, then
  *   terminates the run (with room to unwind) the next time. A GC epilogue
@@ -67,16 +67,6 @@ struct v8js_file {
 };
 extern const struct v8js_file v8js_files[];
 extern const size_t v8js_count;
-}
-
-/* Ignore MADV_DONTFORK: V8 sets it on some of its mappings, and a forked
- * child would fault on them. The executable's definition takes precedence
- * over libc's for libnode.so, which calls madvise() through its PLT. */
-extern "C" int madvise(void *addr, size_t len, int advice) __THROW
-{
-    if (advice == MADV_DONTFORK)
-        return 0;
-    return (int)syscall(SYS_madvise, addr, len, advice);
 }
 
 using v8::Context;
@@ -970,6 +960,25 @@ int warm_runs(enum warm_kind kind, int times, char *err, size_t errlen)
 
 /* ---- the C interface ---- */
 
+/* V8 marks some of its mappings MADV_DONTFORK, and a forked child that
+ * touches one crashes: it is not there. Once the zygote is warm its
+ * mappings are final (it runs no JavaScript after v8rt_init), so every one
+ * of them is marked MADV_DOFORK again. Interposing madvise() instead does
+ * not work when libnode is loaded by dlopen: its calls bind to libc's. */
+static int allow_fork(char *err, size_t errlen)
+{
+    FILE *maps = fopen("/proc/self/maps", "re");
+    if (!maps)
+        return set_err(err, errlen, "v8rt: open /proc/self/maps: %s", strerror(errno));
+    char line[512];
+    unsigned long lo, hi;
+    while (fgets(line, sizeof line, maps))
+        if (sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+            madvise((void *)lo, hi - lo, MADV_DOFORK); /* fails harmlessly on [vsyscall] */
+    fclose(maps);
+    return 0;
+}
+
 extern "C" int v8rt_init(char *err, size_t errlen)
 {
     if (g_isolate)
@@ -1015,7 +1024,13 @@ extern "C" int v8rt_init(char *err, size_t errlen)
         return -1;
     /* what the warm-up freed goes back to the kernel: fork copies less */
     malloc_trim(0);
-    return 0;
+    return allow_fork(err, errlen);
+}
+
+extern "C" void v8rt_version(char *buf, size_t buflen)
+{
+    const char *v = v8::V8::GetVersion();
+    snprintf(buf, buflen, "%.*s", (int)strcspn(v, "-"), v);
 }
 
 extern "C" int v8rt_prepare(uint32_t heap_limit_kib, char *err, size_t errlen)

@@ -50,6 +50,9 @@ extern "C" {
  * inline caches. Returns -1 with a message. */
 int v8rt_init(char *err, size_t errlen);
 
+/* V8's version, e.g. "10.2.154.26" (without a "-node.N" suffix). */
+void v8rt_version(char *buf, size_t buflen);
+
 /* In a forked child, once, before the request: bounds the V8 heap (young
  * plus old generation, plus ArrayBuffer memory) to heap_limit_kib (0: no
  * bound of kiln's own; at least 16 MiB, the runtime itself uses ~8), reseeds

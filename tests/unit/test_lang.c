@@ -376,10 +376,13 @@ static void test_runtime_key(void **state)
 static void test_repo_languages(void **state)
 {
     const struct lang_registry *reg = *state;
-    const char *names[] = { "bash", "c", "cpp", "javascript", "python", "python3" };
-    const char *runtimes[] = { "exec", "exec", "exec", "exec", "python", "exec" };
-    assert_int_equal(lang_registry_count(reg), 6);
-    for (size_t i = 0; i < 6; i++) {
+    const char *names[] = { "bash", "c", "cpp", "javascript", "node", "python", "python3",
+                            "typescript" };
+    const char *runtimes[] = { "exec", "exec", "exec", "javascript", "exec", "python", "exec",
+                               "typescript" };
+    const size_t n = sizeof names / sizeof names[0];
+    assert_int_equal(lang_registry_count(reg), n);
+    for (size_t i = 0; i < n; i++) {
         const struct lang_def *d = lang_registry_at(reg, i);
         assert_string_equal(d->name, names[i]);
         assert_string_equal(d->runtime, runtimes[i]);
@@ -389,7 +392,7 @@ static void test_repo_languages(void **state)
             assert_non_null(d->version_argv[0]);
         }
     }
-    assert_null(lang_registry_at(reg, 6));
+    assert_null(lang_registry_at(reg, n));
     assert_non_null(lang_registry_find(reg, "c")->compile_argv);
     assert_non_null(lang_registry_find(reg, "cpp")->compile_argv);
     assert_null(lang_registry_find(reg, "python")->compile_argv);
@@ -415,7 +418,9 @@ static void test_repo_find(void **state)
     expect_find(reg, "c++", "cpp");
     expect_find(reg, "G++", "cpp");
     expect_find(reg, "js", "javascript");
-    expect_find(reg, "node", "javascript");
+    expect_find(reg, "node", "node");
+    expect_find(reg, "nodejs", "node");
+    expect_find(reg, "TS", "typescript");
     expect_find(reg, "gcc", "c");
     expect_find(reg, "sh", "bash");
     expect_find(reg, "C", "c");
@@ -450,6 +455,8 @@ static void test_repo_find_by_file(void **state)
     expect_file(reg, "a.sh", "bash");
     expect_file(reg, "main.py", "python");
     expect_file(reg, "main.js", "javascript");
+    expect_file(reg, "main.ts", "typescript");
+    expect_file(reg, "lib.mjs", NULL);
     expect_file(reg, "a.tar.py", "python");
     expect_file(reg, "noext", NULL);
     expect_file(reg, "dir.py/noext", NULL);
