@@ -14,18 +14,22 @@
 #include "cli/cli.h"
 
 static const char BENCH_USAGE[] =
-    "usage: kiln bench [-l LANG] [-n RUNS] [-c CONCURRENCY] [-s SLOTS] [CODE]\n"
+    "usage: kiln bench [-l LANG] [-n RUNS] [-c CONCURRENCY] [-s SLOTS] [-r RATE] [CODE]\n"
     "Runs CODE (default: the language's hello world) RUNS times (default 2000) from\n"
     "CONCURRENCY threads (default 2), each a fresh jailed process, and prints the\n"
     "latency percentiles, runs per second, and the total PSS of kiln's processes\n"
     "(engine, zygotes, warm children) at idle after warm-up and at the end.\n"
     "SLOTS (default: CONCURRENCY) is how many runs of the language may proceed at\n"
-    "once, each slot with a child forked ahead.\n";
+    "once, each slot with a child forked ahead. RATE paces the runs at that many\n"
+    "per second in all (default: as fast as they complete): the latency of a run\n"
+    "that finds its child ready, apart from what saturation adds.\n";
 
 struct bench {
     kiln_engine *engine;
     struct kiln_request req;
     int runs;
+    double rate;       /* runs started per second in all; 0: unpaced */
+    double t0_us;      /* when the measured runs began */
     int next;          /* next run to take; guarded by lock */
     double *lat_us;
     int failed;
@@ -48,6 +52,9 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&b->lock);
         if (i < 0)
             return NULL;
+        double due = b->rate > 0 ? b->t0_us + i * 1e6 / b->rate : 0, wait = due - now_us();
+        if (wait > 0)
+            usleep((useconds_t)wait);
         struct kiln_result r;
         char err[256];
         double t0 = now_us();
@@ -148,6 +155,7 @@ static int run_bench(struct bench *b, int conc)
     long idle = kiln_pss_kib(&nprocs);
     printf("memory at idle: PSS %.1f MiB in %d kiln processes\n", idle / 1024.0, nprocs);
     double t0 = now_us();
+    b->t0_us = t0;
     for (int i = 0; i < conc; i++)
         pthread_create(&t[i], NULL, worker, b);
     for (int i = 0; i < conc; i++)
@@ -164,7 +172,8 @@ int cmd_bench(int argc, char **argv)
     const char *lang = "python";
     int runs = 2000, conc = 2, slots = 0, c;
     optind = 1;
-    while ((c = getopt(argc, argv, "l:n:c:s:h")) != -1) {
+    double rate = 0;
+    while ((c = getopt(argc, argv, "l:n:c:s:r:h")) != -1) {
         if (c == 'l')
             lang = optarg;
         else if (c == 'n')
@@ -173,6 +182,8 @@ int cmd_bench(int argc, char **argv)
             conc = atoi(optarg);
         else if (c == 's')
             slots = atoi(optarg);
+        else if (c == 'r')
+            rate = atof(optarg);
         else {
             fputs(BENCH_USAGE, c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : CLI_EXIT_XX;
@@ -180,7 +191,8 @@ int cmd_bench(int argc, char **argv)
     }
     if (!slots)
         slots = conc;
-    if (runs < 1 || conc < 1 || conc > 256 || slots < 1 || slots > 256 || optind < argc - 1) {
+    if (runs < 1 || conc < 1 || conc > 256 || slots < 1 || slots > 256 || rate < 0 ||
+        optind < argc - 1) {
         fputs(BENCH_USAGE, stderr);
         return CLI_EXIT_XX;
     }
@@ -195,7 +207,8 @@ int cmd_bench(int argc, char **argv)
     }
     const char *code = optind < argc ? argv[optind] : hello_world(li.name);
     struct kiln_file f = { .name = li.source, .data = code, .len = strlen(code) };
-    struct bench b = { .engine = e, .runs = runs, .lat_us = calloc((size_t)runs, sizeof(double)),
+    struct bench b = { .engine = e, .runs = runs, .rate = rate,
+                       .lat_us = calloc((size_t)runs, sizeof(double)),
                        .req = { .language = li.name, .files = &f, .nfiles = 1 } };
     pthread_mutex_init(&b.lock, NULL);
     printf("kiln bench: %s, %s\n", li.name, li.display);
