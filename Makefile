@@ -65,6 +65,7 @@ LIB_SRCS := \
 	src/jail/cgroup_v1.c \
 	src/jail/cgroup_v2.c \
 	src/jail/seccomp.c \
+	src/jail/denials.c \
 	src/jail/rootfs.c \
 	src/jail/netns.c \
 	src/jail/msg.c \

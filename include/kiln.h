@@ -118,6 +118,8 @@ struct kiln_request {
     struct kiln_limits compile_limits; /* zeros: engine defaults */
 };
 
+#define KILN_DENIED_MAX 16
+
 struct kiln_stage {
     enum kiln_status status;
     int exit_code;      /* valid when the process exited */
@@ -132,6 +134,14 @@ struct kiln_stage {
     uint64_t wall_ms;
     uint64_t mem_kib;   /* peak memory of the run's cgroup */
     char message[256];  /* why, for anything but OK and RE; else "" */
+    /* Security events: the calls the seccomp policy denied (with EPERM),
+     * by syscall, in the order first tried; denied_total counts all. */
+    struct kiln_denied {
+        const char *syscall; /* static string, e.g. "mount" */
+        uint32_t count;
+    } denied[KILN_DENIED_MAX];
+    unsigned ndenied;
+    uint32_t denied_total;
 };
 
 struct kiln_result {

@@ -88,6 +88,17 @@ int cli_exit_code(const struct kiln_result *r)
     return CLI_EXIT_XX;
 }
 
+/* Security events, one line a stage: "kiln: run: denied syscalls: mount (1), socket (2)". */
+static void print_denied(const char *stage, const struct kiln_stage *st)
+{
+    if (!st->ndenied)
+        return;
+    fprintf(stderr, "kiln: %s: denied syscalls:", stage);
+    for (unsigned i = 0; i < st->ndenied; i++)
+        fprintf(stderr, "%s %s (%u)", i ? "," : "", st->denied[i].syscall, st->denied[i].count);
+    fputc('\n', stderr);
+}
+
 /* The compiler's output goes to stderr; the program's to stdout and stderr. */
 static void print_plain(const struct kiln_result *r)
 {
@@ -105,6 +116,8 @@ static void print_plain(const struct kiln_result *r)
                 r->status == KILN_CE ? "compilation failed"
                 : ran                ? r->run.message
                                      : r->compile.message);
+    print_denied("compile", &r->compile);
+    print_denied("run", &r->run);
 }
 
 /* Fills the request's files from the command line: `run` reads each FILE

@@ -21,6 +21,7 @@ static cJSON *json_stage(const struct kiln_stage *st)
     cJSON_AddNumberToObject(o, "wall_ms", (double)st->wall_ms);
     cJSON_AddNumberToObject(o, "memory_kib", (double)st->mem_kib);
     cJSON_AddStringToObject(o, "message", st->message);
+    cJSON_AddItemToObject(o, "denied_syscalls", json_denied(st));
     return o;
 }
 

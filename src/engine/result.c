@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/result.h"
+#include "jail/seccomp.h"
 #include "kiln.h"
 
 const uint64_t kiln_latency_bounds_us[KILN_LATENCY_BUCKETS] = {
@@ -52,6 +53,12 @@ void result_stage_from_outcome(struct kiln_stage *st, struct jail_outcome *o)
     st->wall_ms = o->wall_ms;
     st->mem_kib = o->mem_kib;
     snprintf(st->message, sizeof st->message, "%s", o->message);
+    _Static_assert(KILN_DENIED_MAX >= DENIALS_MAX, "every distinct denial fits");
+    st->ndenied = o->denials.ncalls;
+    st->denied_total = o->denials.total;
+    for (unsigned i = 0; i < o->denials.ncalls; i++)
+        st->denied[i] = (struct kiln_denied){ .syscall = seccomp_denied_name(o->denials.calls[i].nr),
+                                              .count = o->denials.calls[i].count };
 }
 
 /* The request's files as jail files (borrowed pointers, not copies). */

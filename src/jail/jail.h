@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jail/denials.h"
 #include "kiln.h"
 #include "util/buf.h"
 
@@ -59,6 +60,7 @@ struct jail_outcome {
     bool out_truncated, err_truncated;
     uint64_t cpu_ms, wall_ms, mem_kib;
     char message[256];
+    struct denials denials;    /* syscalls the seccomp policy denied */
     struct jail_file *files;   /* with spec.collect */
     size_t nfiles;
 };

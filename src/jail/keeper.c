@@ -88,13 +88,23 @@ static void write_file(const struct keeper_plan *p, const struct jail_file *f)
 static _Noreturn void program_exec(struct keeper_plan *p, int errfd)
 {
     const char *what;
-    int e;
-    if ((what = "dup2", dup2(p->stdin_fd, 0)) < 0 || dup2(p->out_fd, 1) < 0 ||
-        dup2(p->err_fd, 2) < 0 || (errfd != 3 && dup3(errfd, 3, O_CLOEXEC) < 0))
+    int e, listener;
+    /* The channel moves to 4 (out of the way of 0-3 first): the seccomp
+     * listener goes up through it before exec. */
+    int chan = fcntl(p->chan, F_DUPFD_CLOEXEC, 10);
+    if ((what = "dup2", chan) < 0 || dup2(p->stdin_fd, 0) < 0 || dup2(p->out_fd, 1) < 0 ||
+        dup2(p->err_fd, 2) < 0 || (errfd != 3 && dup3(errfd, 3, O_CLOEXEC) < 0) ||
+        dup3(chan, 4, O_CLOEXEC) < 0)
         goto out;
-    syscall(SYS_close_range, 4, ~0U, 0);
-    if ((what = "setsid", setsid()) < 0 || sandbox_enter(&p->sandbox, &what) < 0)
+    syscall(SYS_close_range, 5, ~0U, 0);
+    if ((what = "setsid", setsid()) < 0 || (listener = sandbox_enter(&p->sandbox, &what)) < 0)
         goto out;
+    /* Nothing untrusted may hold the listener: it can let denied calls through. */
+    what = "send the seccomp listener";
+    if (msg_send_fds(4, MSG_LISTENER, NULL, 0, &listener, 1) < 0)
+        goto out;
+    close(listener);
+    close(4);
     what = "exec";
     execve(p->argv[0], p->argv, p->envp);
 out:

@@ -26,6 +26,7 @@ enum msg_type {
     MSG_SPAWN,        /* engine -> zygote: fork a child for a slot (fds attached) */
     MSG_READY,        /* zygote: runtime initialised (version follows); child: sandboxed, warm */
     MSG_REQUEST,      /* engine -> child: run this (payload memfd and stdin memfd attached) */
+    MSG_LISTENER,     /* the program, before exec: its seccomp listener (fd attached) */
 };
 
 struct msg_hdr {

@@ -53,11 +53,13 @@ int sandbox_enter(const struct sandbox *sb, const char **what)
     if ((*what = "setgroups", syscall(SYS_setgroups, 0, NULL)) < 0 ||
         (*what = "setresgid", syscall(SYS_setresgid, sb->uid, sb->uid, sb->uid)) < 0 ||
         (*what = "setresuid", syscall(SYS_setresuid, sb->uid, sb->uid, sb->uid)) < 0 ||
-        (*what = "no_new_privs", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0 ||
-        (*what = "seccomp", seccomp_apply(sb->seccomp)) < 0)
+        (*what = "no_new_privs", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0)
         return -1;
-    *what = NULL;
-    return 0;
+    *what = "seccomp";
+    int listener = seccomp_apply(sb->seccomp);
+    if (listener >= 0)
+        *what = NULL;
+    return listener;
 }
 
 void sandbox_close_fds_except(const int *keep, size_t n)

@@ -4,7 +4,10 @@
  * mounts, uids and cgroups are the boundary; this filter removes the
  * kernel interfaces that could cross it or that carry most of the kernel's
  * privilege-escalation history. Denied calls fail with EPERM (ENOSYS for
- * clone3), so programs see an ordinary error. Syscalls of another
+ * clone3), so programs see an ordinary error; the EPERM comes from the
+ * supervisor, which counts each denial (SECCOMP_RET_USER_NOTIF, denials.h).
+ * clone3 is answered by the filter itself: libc probes it at every thread
+ * start, and that is not an event. Syscalls of another
  * architecture (32-bit int 0x80, x32) kill the process: every rule here is
  * written for the native numbers, and the other tables would bypass them.
  */
@@ -21,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/err.h"
@@ -122,24 +126,34 @@ static const struct seccomp_rule SECCOMP_POLICY[] = {
     { "ioctl", DENY_IF_EQ32, 1, TIOCLINUX, "console control" },
 };
 
+/* Denials go to the supervisor, which answers EPERM (denials.c). */
+#define DENY_ACTION SCMP_ACT_NOTIFY
+
 static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *r, int nr)
 {
     switch (r->kind) {
     case DENY:
-        return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+        return seccomp_rule_add(ctx, DENY_ACTION, nr, 0);
     case DENY_ENOSYS:
         return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
     case DENY_IF_BITS:
-        return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 1,
+        return seccomp_rule_add(ctx, DENY_ACTION, nr, 1,
                                 SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->value, r->value));
     case DENY_IF_NE:
-        return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 1,
-                                SCMP_CMP(r->arg, SCMP_CMP_NE, r->value));
+        return seccomp_rule_add(ctx, DENY_ACTION, nr, 1, SCMP_CMP(r->arg, SCMP_CMP_NE, r->value));
     case DENY_IF_EQ32:
-        return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 1,
+        return seccomp_rule_add(ctx, DENY_ACTION, nr, 1,
                                 SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL, r->value));
     }
     return -EINVAL;
+}
+
+const char *seccomp_denied_name(int nr)
+{
+    for (size_t i = 0; i < sizeof SECCOMP_POLICY / sizeof *SECCOMP_POLICY; i++)
+        if (seccomp_syscall_resolve_name(SECCOMP_POLICY[i].syscall) == nr)
+            return SECCOMP_POLICY[i].syscall;
+    return "unknown";
 }
 
 /* libseccomp writes BPF to an fd; a memfd brings it back into memory. */
@@ -205,5 +219,6 @@ void seccomp_prog_free(struct seccomp_prog *prog)
 
 int seccomp_apply(const struct seccomp_prog *prog)
 {
-    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog->fprog, 0, 0);
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+                        &prog->fprog);
 }

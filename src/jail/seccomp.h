@@ -15,7 +15,13 @@ struct seccomp_prog {
 int seccomp_compile(struct seccomp_prog *out, char *err, size_t errlen);
 void seccomp_prog_free(struct seccomp_prog *prog);
 
-/* Child side, async-signal-safe: loads the filter. Needs no_new_privs. */
+/* Child side, async-signal-safe: loads the filter. Needs no_new_privs.
+ * Returns the listener fd through which denied calls reach the supervisor
+ * (denials.h), or -1. The process must pass it up and close its own copy
+ * before running untrusted code. */
 int seccomp_apply(const struct seccomp_prog *prog);
+
+/* The policy's name for a denied syscall number ("unknown" if none). */
+const char *seccomp_denied_name(int nr);
 
 #endif

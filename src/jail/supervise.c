@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jail/denials.h"
 #include "jail/msg.h"
 #include "util/err.h"
 
@@ -127,7 +128,7 @@ static int on_data_msg(struct jail_outcome *o, const char *p, uint32_t len, size
 }
 
 static int on_message(struct supervision *s, struct jail_outcome *o, const char *m, size_t n,
-                      size_t *collected)
+                      int *fds, size_t nfds, size_t *collected)
 {
     struct msg_hdr h;
     if (n < sizeof h)
@@ -176,8 +177,38 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
     case MSG_FILES_END:
         s->files_done = true;
         return 0;
+    case MSG_LISTENER:
+        if (nfds != 1 || s->listener >= 0)
+            return -1;
+        s->listener = fds[0];
+        fds[0] = -1;
+        return 0;
     }
     return -1;
+}
+
+/* A message from the keeper or the warm child, with any fds it carries
+ * (only MSG_LISTENER has one). -1: the run must be killed as malformed. */
+static int read_message(struct supervision *s, struct jail_outcome *o, char *msg, size_t msg_cap,
+                        size_t *collected)
+{
+    int fds[MSG_FDS_MAX];
+    size_t nfds = 0;
+    ssize_t m = msg_recv_fds(s->chan, msg, msg_cap, fds, &nfds);
+    if (m < 0 && (errno == EINTR || errno == EAGAIN))
+        return 0;
+    if (m < 0 && errno == EMSGSIZE)
+        return -1;
+    if (m <= 0) {
+        close(s->chan);
+        s->chan = -1;
+        return 0;
+    }
+    int rc = on_message(s, o, msg, (size_t)m, fds, nfds, collected);
+    while (nfds)
+        if (fds[--nfds] >= 0)
+            close(fds[nfds]);
+    return rc;
 }
 
 /* Milliseconds until the next thing the loop must check, or -1 to wait
@@ -236,13 +267,14 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
         rc = err_set(err, errlen, "out of memory");
     }
     while (s->chan >= 0 || s->out_fd >= 0 || s->err_fd >= 0) {
-        struct pollfd pfd[3] = {
+        struct pollfd pfd[4] = {
             { .fd = s->out_fd, .events = POLLIN },
             { .fd = s->err_fd, .events = POLLIN },
             { .fd = s->chan, .events = POLLIN },
+            { .fd = s->listener, .events = POLLIN },
         };
         int timeout = next_timeout(s, t0, &started_at, &exited_at);
-        int n = poll(pfd, 3, timeout);
+        int n = poll(pfd, 4, timeout);
         if (n < 0 && errno != EINTR) {
             kill_run(s, KILN_XX, "poll failed (%u)", (unsigned)errno);
             rc = err_set(err, errlen, "poll: %m");
@@ -256,13 +288,18 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             kill_run(s, KILN_XX, "reading stdout failed (%u)", (unsigned)errno);
         if (pfd[1].revents && read_output(s, &s->err_fd, &o->err, &o->err_truncated) < 0)
             kill_run(s, KILN_XX, "reading stderr failed (%u)", (unsigned)errno);
+        /* Denied calls first: their callers are blocked until answered. */
+        if ((pfd[3].revents & POLLIN) && denials_answer(s->listener, &o->denials) < 0 &&
+            errno != ENOENT && errno != EINTR) {
+            close(s->listener);
+            s->listener = -1;
+        } else if (pfd[3].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+            close(s->listener); /* no process of the run is left under the filter */
+            s->listener = -1;
+        }
         if (pfd[2].revents && msg) {
-            ssize_t m = recv(s->chan, msg, msg_cap, MSG_TRUNC);
-            if (m == 0 || (m < 0 && errno != EINTR && errno != EAGAIN)) {
-                close(s->chan);
-                s->chan = -1;
-            } else if (m > 0 && ((size_t)m > msg_cap || on_message(s, o, msg, (size_t)m, &collected) < 0))
-                kill_run(s, KILN_XX, "malformed message from the keeper (%u bytes)", (unsigned)m);
+            if (read_message(s, o, msg, msg_cap, &collected) < 0)
+                kill_run(s, KILN_XX, "malformed message from the keeper (%u)", 0u);
             if (s->exited && s->keeper <= 0 && s->chan >= 0) {
                 close(s->chan); /* a warm child says nothing after its report */
                 s->chan = -1;
@@ -274,8 +311,8 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
      * supervisor's own observation, from STARTED to the kill. */
     if (started_at && s->wall_ns == 0)
         s->wall_ns = ((s->killed_at_ms ? s->killed_at_ms : mono_ms()) - started_at) * 1000000;
-    int *fds[] = { &s->chan, &s->out_fd, &s->err_fd };
-    for (size_t i = 0; i < 3; i++)
+    int *fds[] = { &s->chan, &s->out_fd, &s->err_fd, &s->listener };
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
         if (*fds[i] >= 0) {
             close(*fds[i]);
             *fds[i] = -1;

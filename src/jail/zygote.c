@@ -136,7 +136,8 @@ static char **unpack_request(int req, int payload, const struct request_msg *rm,
     return args;
 }
 
-static void child_setup(const struct spawn_msg *sm, const int *fds, size_t nfds, int req)
+/* Returns the seccomp listener (denials.h). */
+static int child_setup(const struct spawn_msg *sm, const int *fds, size_t nfds, int req)
 {
     const char *what = NULL;
     for (size_t i = FD_CG0; i < nfds; i++)
@@ -153,8 +154,10 @@ static void child_setup(const struct spawn_msg *sm, const int *fds, size_t nfds,
     for (size_t i = FD_OUT; i < nfds; i++)
         if (fds[i] > 2)
             close(fds[i]);
-    if (sandbox_enter(&sm->sandbox, &what) < 0)
+    int listener = sandbox_enter(&sm->sandbox, &what);
+    if (listener < 0)
         child_fail(req, what);
+    return listener;
 }
 
 /* What ps and /proc/PID/cmdline show: the zygote's argv area, rewritten in
@@ -183,14 +186,18 @@ static _Noreturn void child_main(const struct zygote_runtime *rt, const struct s
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    child_setup(sm, fds, nfds, req);
+    int listener = child_setup(sm, fds, nfds, req);
 
     char err[256] = "";
     if (rt->prepare && rt->prepare(&sm->limits, err, sizeof err) < 0) {
         errno = EINVAL;
         child_fail(req, err);
     }
-    msg_send(req, MSG_READY, NULL, 0);
+    /* The listener goes to the engine with READY, and this process keeps no
+     * copy: a program holding it could let its own denied calls through. */
+    if (msg_send_fds(req, MSG_READY, NULL, 0, &listener, 1) < 0)
+        child_fail(req, "send READY");
+    close(listener);
     char buf[sizeof(struct msg_hdr) + sizeof(struct request_msg)];
     int rfds[MSG_FDS_MAX];
     size_t nr;
@@ -516,8 +523,8 @@ bool zygote_child_fits(const struct kiln_limits *have, const struct kiln_limits 
 
 void zygote_child_close(struct zygote_child *c)
 {
-    int *fds[] = { &c->req_fd, &c->status_fd, &c->out_fd, &c->err_fd };
-    for (size_t i = 0; i < 4; i++)
+    int *fds[] = { &c->req_fd, &c->status_fd, &c->out_fd, &c->err_fd, &c->listener_fd };
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
         if (*fds[i] >= 0) {
             close(*fds[i]);
             *fds[i] = -1;
@@ -559,7 +566,8 @@ int zygote_spawn(struct zygote *z, struct jail *jail, unsigned slot, const struc
         goto out;
     }
     *c = (struct zygote_child){ .req_fd = req[0], .status_fd = st[0], .out_fd = out[0],
-                                .err_fd = er[0], .grace_ms = z->rt->stop_grace_ms,
+                                .err_fd = er[0], .listener_fd = -1,
+                                .grace_ms = z->rt->stop_grace_ms,
                                 .limits = *l };
     req[0] = st[0] = out[0] = er[0] = -1;
     rc = 0;
@@ -581,14 +589,19 @@ static int await_ready(struct zygote_child *c, char *err, size_t errlen)
         return err_set(err, errlen, "the warm child was not ready within %d ms",
                        CHILD_READY_TIMEOUT_MS);
     char buf[sizeof(struct msg_hdr) + sizeof(struct msg_fail)];
-    ssize_t n = recv(c->req_fd, buf, sizeof buf, 0);
+    int fds[MSG_FDS_MAX];
+    size_t nfds = 0;
+    ssize_t n = msg_recv_fds(c->req_fd, buf, sizeof buf, fds, &nfds);
     struct msg_hdr h = { 0 };
     if (n >= (ssize_t)sizeof h)
         memcpy(&h, buf, sizeof h);
-    if (h.type == MSG_READY) {
+    if (h.type == MSG_READY && nfds == 1) {
+        c->listener_fd = fds[0];
         c->ready = true;
         return 0;
     }
+    while (nfds)
+        close(fds[--nfds]);
     if (h.type == MSG_FAIL && n == (ssize_t)sizeof buf) {
         struct msg_fail f;
         memcpy(&f, buf + sizeof h, sizeof f);
@@ -681,9 +694,9 @@ int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
     struct supervision sv = {
         .keeper = 0, .chan = c->req_fd, .out_fd = c->out_fd, .err_fd = c->err_fd,
         .limits = l, .cg = v.cg, .ncpus = jail_ncpus(jail), .grace_ms = c->grace_ms,
-        .started = true,
+        .listener = c->listener_fd, .started = true,
     };
-    c->req_fd = c->out_fd = c->err_fd = -1; /* supervise() closes them */
+    c->req_fd = c->out_fd = c->err_fd = c->listener_fd = -1; /* supervise() closes them */
     int rc = supervise(&sv, out, err, errlen);
     if (!sv.exited && sv.kill_reason == KILN_OK)
         await_zygote_report(c->status_fd, &sv);

@@ -68,6 +68,7 @@ struct zygote_child {
     int req_fd;      /* engine <-> child: READY, then the request */
     int status_fd;   /* zygote -> engine: the child's wait status */
     int out_fd, err_fd;
+    int listener_fd; /* its seccomp listener, from READY (denials.h) */
     bool ready;
     uint32_t grace_ms; /* the runtime's stop_grace_ms */
     struct kiln_limits limits;

@@ -30,6 +30,10 @@
 #define STR "{'type':'string'}"
 #define BOOL "{'type':'boolean'}"
 #define NSTR "{'type':'string','nullable':true}"
+/* Security events: the syscalls the seccomp policy denied, with counts. */
+#define DENIED                                                                        \
+    "{'type':'array','items':{'type':'object','required':['syscall','count'],"         \
+    "'properties':{'syscall':{'type':'string'},'count':{'type':'integer'}}}}"
 #define NINT "{'type':'integer','nullable':true}"
 
 /* The errors an execute route answers with, in the shape of its API. */
@@ -103,7 +107,7 @@ static const char DOC[] =
     "'properties':{'status':{'type':'string','enum':" STATUSES "},"
     "'stdout':" STR ",'stderr':" STR ",'stdoutTruncated':" BOOL ",'stderrTruncated':" BOOL ","
     "'exitCode':" NINT ",'signal':" NSTR ",'message':" NSTR ","
-    "'cpuTime':" INT ",'wallTime':" INT ",'memory':" INT "}},"
+    "'cpuTime':" INT ",'wallTime':" INT ",'memory':" INT ",'deniedSyscalls':" DENIED "}},"
     "'ExecuteV1Response':{'type':'object','required':['success','data'],'properties':{"
     "'success':" BOOL ",'data':{'allOf':[" REF("StageV1") ",{'type':'object',"
     "'required':['success','output','executionTime','language','version','compile'],"
@@ -125,7 +129,7 @@ static const char DOC[] =
     "'stdout':" STR ",'stderr':" STR ",'output':" STR ",'code':" NINT ",'signal':" NSTR ","
     "'message':" NSTR ",'status':{'type':'string','nullable':true,"
     "'enum':['RE','SG','TO','ML','OL','XX',null]},"
-    "'cpu_time':" INT ",'wall_time':" INT ",'memory':" INT "}},"
+    "'cpu_time':" INT ",'wall_time':" INT ",'memory':" INT ",'denied_syscalls':" DENIED "}},"
     "'ExecuteV2Response':{'type':'object','required':['language','version'],'properties':{"
     "'language':" STR ",'version':" STR ",'run':" REF("StageV2") ",'compile':" REF("StageV2")
     "}}"

@@ -97,6 +97,7 @@ static void add_stage_fields(cJSON *o, const struct kiln_stage *st)
     cJSON_AddNumberToObject(o, "cpuTime", (double)st->cpu_ms);
     cJSON_AddNumberToObject(o, "wallTime", (double)st->wall_ms);
     cJSON_AddNumberToObject(o, "memory", (double)st->mem_kib * 1024);
+    cJSON_AddItemToObject(o, "deniedSyscalls", json_denied(st));
 }
 
 /* Valkode's `output`: what the program printed, without the final line

@@ -59,6 +59,7 @@ static cJSON *stage_json(const struct kiln_stage *st)
     cJSON_AddNumberToObject(o, "cpu_time", (double)st->cpu_ms);
     cJSON_AddNumberToObject(o, "wall_time", (double)st->wall_ms);
     cJSON_AddNumberToObject(o, "memory", (double)st->mem_kib * 1024);
+    cJSON_AddItemToObject(o, "denied_syscalls", json_denied(st));
     return o;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kiln.h"
 #include "util/utf8.h"
 
 cJSON *json_bytes(const char *data, size_t len)
@@ -28,4 +29,16 @@ void json_add_words(cJSON *array, const char *words)
         }
         p += n + (p[n] == ' ');
     }
+}
+
+cJSON *json_denied(const struct kiln_stage *st)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (unsigned i = 0; list && i < st->ndenied; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "syscall", st->denied[i].syscall);
+        cJSON_AddNumberToObject(d, "count", st->denied[i].count);
+        cJSON_AddItemToArray(list, d);
+    }
+    return list;
 }

@@ -13,4 +13,8 @@ cJSON *json_bytes(const char *data, size_t len);
  * to array as a string. */
 void json_add_words(cJSON *array, const char *words);
 
+struct kiln_stage;
+/* A stage's security events: [{"syscall": "mount", "count": 2}, ...]. */
+cJSON *json_denied(const struct kiln_stage *st);
+
 #endif

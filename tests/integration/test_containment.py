@@ -1347,3 +1347,98 @@ os.waitpid(pid, 0)
     check(secs < 3.0, f"took {secs:.1f} s: the child's CPU time was not counted (stopped by the wall limit?)")
     left = wait_no_box_processes(2.0)
     check(not left, f"processes left on the host: {left[:5]}")
+
+
+# ------------------------------------------------------------ security events
+# Every call the seccomp policy denies reaches the supervisor, which answers
+# EPERM and reports it with the run (denied_syscalls).
+
+DENIED_CALLS = r'''
+import ctypes, socket
+libc = ctypes.CDLL(None, use_errno=True)
+print(libc.mount(b"none", b"/box", b"tmpfs", 0, None), ctypes.get_errno())
+for _ in range(3):
+    print(libc.syscall(250, 0, 0, 0, 0), ctypes.get_errno())   # keyctl
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+except OSError as e:
+    print("socket", e.errno)
+'''
+
+
+def denied(res, stage="run"):
+    st = res.get(stage) or {}
+    check(isinstance(st.get("denied_syscalls"), list), f"{stage}: no denied_syscalls list: {describe(res)}")
+    return {d["syscall"]: d["count"] for d in st["denied_syscalls"]}
+
+
+@test
+def denied_syscalls_reported_warm_and_exec():
+    for lang in ("python", "python3"):
+        rc, res, err = kiln_json("eval", "-l", lang, DENIED_CALLS)
+        out = expect_ok(res, lang)
+        eq(lines_of(out), ["-1 1", "-1 1", "-1 1", "-1 1", "socket 1"],
+           f"{lang}: each denied call fails with EPERM, as a plain deny would")
+        eq(denied(res), {"mount": 1, "keyctl": 3, "socket": 1}, f"{lang}: denied syscalls")
+
+
+@test
+def clean_runs_report_no_denials():
+    # the runtimes themselves must not trip the policy: an event means the program tried
+    for lang, code in (("python", "print(1)"), ("python3", "print(1)"), ("javascript", "console.log(1)"),
+                       ("typescript", "console.log(1 as number)"), ("node", "console.log(1)"),
+                       ("bash", "echo 1")):
+        rc, res, err = kiln_json("eval", "-l", lang, code)
+        eq(expect_ok(res, lang), "1\n", f"{lang} stdout")
+        eq(denied(res), {}, f"{lang}: denied syscalls of a clean run")
+
+
+@test
+def denied_syscalls_from_threads_and_children_counted():
+    # 200 denials from 4 threads and a forked child: all answered, none lost, no hang
+    code = r'''
+import ctypes, os, threading
+libc = ctypes.CDLL(None, use_errno=True)
+def spin(n):
+    for _ in range(n):
+        libc.syscall(250, 0, 0, 0, 0)
+ts = [threading.Thread(target=spin, args=(40,)) for _ in range(4)]
+for t in ts: t.start()
+pid = os.fork()
+if pid == 0:
+    spin(40)
+    os._exit(0)
+for t in ts: t.join()
+os.waitpid(pid, 0)
+print("done")
+'''
+    for lang in ("python", "python3"):
+        rc, res, err = kiln_json("eval", "-l", lang, code, timeout=60)
+        eq(expect_ok(res, lang), "done\n", f"{lang} stdout")
+        eq(denied(res), {"keyctl": 200}, f"{lang}: denials from threads and a child")
+
+
+@test
+def program_holds_no_seccomp_listener():
+    # whoever holds the filter's listener could answer its own denied calls
+    # with "continue": neither the exec'd program nor a warm child may have it
+    code = r'''
+import os
+links = []
+for f in os.listdir("/proc/self/fd"):
+    try:
+        links.append(os.readlink("/proc/self/fd/" + f))
+    except OSError:
+        pass  # the fd of listdir itself, closed by now
+print(len(links) >= 3, [l for l in links if "seccomp" in l])
+'''
+    for lang in ("python", "python3"):
+        rc, res, err = kiln_json("eval", "-l", lang, code)
+        eq(expect_ok(res, lang), "True []\n", f"{lang}: seccomp fds held by the program")
+
+
+@test
+def denied_syscalls_in_plain_output():
+    rc, out, err = kiln("eval", "-l", "bash", "unshare -r true; echo still here")
+    eq((rc, out), (0, b"still here\n"), f"(rc, stdout); stderr={show(err)}")
+    check(b"kiln: run: denied syscalls: unshare (1)" in err, f"stderr should name the denial: {show(err)}")
