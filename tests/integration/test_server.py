@@ -725,7 +725,14 @@ def metrics_count_runs_requests_and_latency():
             ok_data(execute(srv, {"code": f"print({i})", "language": "python"}), "ok run")
         ok_data(execute(srv, {"code": "raise SystemExit(1)", "language": "python"}), "RE run")
         error_of(execute(srv, {"code": 1, "language": "python"}), 400, "invalid_field", "bad")
-        r = call(srv, "GET", "/metrics")
+        # A worker counts as busy until it has returned from the job, a moment
+        # after the reply it resumed has gone out: wait for the pool to be at rest.
+        deadline = time.monotonic() + 5
+        while True:
+            r = call(srv, "GET", "/metrics")
+            if metric(r.body.decode(), "kiln_workers", state="busy") == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         eq(r.status, 200, "GET /metrics")
         check(r.header("content-type").startswith("text/plain; version=0.0.4"),
               f"Prometheus content type: {r.header('content-type')}")
