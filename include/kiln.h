@@ -7,9 +7,12 @@
  * each stage in a fresh jailed process, and fills a result.
  *
  * Threads: kiln_execute() may be called from several threads at once; at
- * most `slots` runs proceed together and the others wait for a free slot.
+ * most `slots` exec runs (and `warm_slots` runs per warm language) proceed
+ * together and the others wait for a free slot; a warm language's wait is
+ * bounded (queue_max, queue_wait_ms).
  * Errors: functions that can fail return -1 (or NULL) and write a one-line
  * message into a caller-owned buffer; nothing in the library exits.
+ * kiln_execute() tells its errors apart (enum kiln_error).
  */
 #ifndef KILN_H
 #define KILN_H
@@ -74,7 +77,19 @@ int kiln_limits_resolve(struct kiln_limits *dst, const struct kiln_limits *defau
 struct kiln_config {
     const char *languages_dir; /* folder of *.lang definitions */
     unsigned slots;            /* exec runs that may proceed at once */
-    unsigned warm_slots;       /* runs per warm language at once (children forked ahead) */
+    /* Warm languages (python): each has a pool of its own. */
+    unsigned warm_slots;       /* the most runs of one warm language at once: the jail
+                                * slots its pool owns, and the most children it keeps
+                                * forked ahead */
+    unsigned warm_min;         /* children kept forked ahead when the pool is idle (at
+                                * most warm_slots; more means warm_slots). Demand raises
+                                * the number up to warm_slots */
+    uint32_t warm_idle_ms;     /* a child ahead beyond warm_min that waited this long
+                                * unused is retired (0: as soon as the pool is idle) */
+    unsigned queue_max;        /* requests that may wait for a slot of one warm pool;
+                                * one more fails at once with KILN_ERR_BUSY (0: none
+                                * waits, not even for a slot being emptied after a run) */
+    uint32_t queue_wait_ms;    /* longest wait for a warm slot; then KILN_ERR_BUSY */
     const char *zygote_exe;    /* binary that runs kiln_zygote_main; NULL: /proc/self/exe */
     uint32_t uid_base;         /* each slot claims a free uid (= gid) from uid_base ..
                                 * uid_base+999, locked in /run/kiln, so that engines
@@ -84,7 +99,9 @@ struct kiln_config {
     struct kiln_limits compile_defaults, compile_maxima;
 };
 
-/* Defaults: the compiled-in languages folder, 2 slots, uid 62000, "kiln". */
+/* Defaults: the compiled-in languages folder, 2 slots, 2 warm slots all kept
+ * forked ahead (warm_min 2), warm_idle_ms 30000, queue_max 64, queue_wait_ms
+ * 10000, uid 62000, "kiln". */
 void kiln_config_init(struct kiln_config *cfg);
 
 typedef struct kiln_engine kiln_engine;
@@ -92,7 +109,10 @@ typedef struct kiln_engine kiln_engine;
 /* Needs root. Builds the jail's root filesystem, cgroups and seccomp
  * filter, and reads the language definitions. */
 kiln_engine *kiln_engine_create(const struct kiln_config *cfg, char *err, size_t errlen);
-/* Removes every cgroup and namespace the engine made. Accepts NULL. */
+/* Removes every cgroup and namespace the engine made. Accepts NULL. Warm
+ * pools drain first: a kiln_execute waiting for a warm slot fails with
+ * KILN_ERR_BUSY, one running finishes. No kiln_execute may start once
+ * this is called, and exec runs must have returned. */
 void kiln_engine_destroy(kiln_engine *engine);
 
 /* A source file. `name` is relative, may hold subfolders, never "..". */
@@ -153,10 +173,21 @@ struct kiln_result {
     char version[64];        /* "" unless kiln_language_version ran before */
 };
 
+/* Why kiln_execute produced no result. All are negative: `rc < 0` is an error. */
+enum kiln_error {
+    KILN_ERR_INVALID = -1,  /* the request is wrong: unknown or unavailable language,
+                             * bad files, a limit out of range */
+    KILN_ERR_BUSY = -2,     /* no slot: the warm pool's queue is full, the wait passed
+                             * queue_wait_ms, its runtime is restarting, or the engine
+                             * is shutting down. Retry later */
+    KILN_ERR_INTERNAL = -3, /* the engine could not run it: a runtime would not start,
+                             * out of memory, the jail could not be set up */
+};
+
 /* Runs a request to completion. Returns 0 when a result was produced (its
- * status may still be XX when the sandbox failed mid-run), -1 when the
- * request itself is invalid (unknown language, bad file name, limit out of
- * range), with the reason in err. Free the result with kiln_result_free. */
+ * status may still be XX when the sandbox failed mid-run), or an enum
+ * kiln_error with the reason in err. Free the result with kiln_result_free
+ * (after an error there is nothing to free). */
 int kiln_execute(kiln_engine *engine, const struct kiln_request *req,
                  struct kiln_result *result, char *err, size_t errlen);
 void kiln_result_free(struct kiln_result *result);
@@ -190,13 +221,18 @@ int kiln_language_version(kiln_engine *engine, const char *language, char *buf, 
 /* Upper bounds of the latency buckets, in microseconds; the last is UINT64_MAX. */
 extern const uint64_t kiln_latency_bounds_us[KILN_LATENCY_BUCKETS];
 struct kiln_pool_stats {
-    unsigned slots;      /* children the pool keeps, one per slot */
+    unsigned slots;      /* the most runs at once (warm_slots), one child per slot */
+    unsigned min;        /* children kept forked ahead when idle (warm_min) */
+    unsigned target;     /* children the pool keeps forked ahead now: min..slots */
     unsigned busy;       /* slots running a request */
     unsigned ready;      /* idle slots whose child is forked, waiting */
     unsigned queued;     /* requests waiting for a slot */
     bool alive;          /* the zygote is running */
     uint64_t runs;       /* requests that produced a result */
     uint64_t restarts;   /* times the zygote was found dead */
+    uint64_t rejected;   /* requests refused with KILN_ERR_BUSY */
+    uint64_t spawned;    /* children forked (ahead or on a request's path) */
+    uint64_t reaped;     /* children ahead retired after warm_idle_ms unused */
     uint64_t by_status[KILN_STATUS_COUNT];
     uint64_t latency[KILN_LATENCY_BUCKETS]; /* submit to result, per bucket */
 };

@@ -36,6 +36,7 @@ kiln_engine *cli_engine_slots(unsigned slots)
     kiln_config_init(&cfg);
     cfg.slots = slots;
     cfg.warm_slots = slots;
+    cfg.warm_min = slots; /* a command's pool lives seconds: nothing to save by shrinking */
     const char *dir = getenv("KILN_LANGUAGES_DIR");
     if (dir && *dir)
         cfg.languages_dir = dir;

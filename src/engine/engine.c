@@ -52,6 +52,16 @@ void kiln_config_init(struct kiln_config *cfg)
     cfg->languages_dir = KILN_LANGUAGES_DIR;
     cfg->slots = 2;
     cfg->warm_slots = 2;
+    /* Both default warm slots kept ready, as before pools adapted: a client
+     * sending one request after another alternates between two slots (one
+     * runs while the other's child is forked), so with one kept ready every
+     * first request after a quiet spell would fork on its own path. An idle
+     * child costs about 1 MiB (PSS, `kiln bench`); raising warm_slots raises
+     * the ceiling a burst may reach, not what an idle pool holds. */
+    cfg->warm_min = 2;
+    cfg->warm_idle_ms = 30000;
+    cfg->queue_max = 64;
+    cfg->queue_wait_ms = 10000;
     cfg->uid_base = 62000;
     cfg->cgroup_name = "kiln";
     cfg->run_defaults = (struct kiln_limits){
@@ -101,6 +111,10 @@ static unsigned mark_available(kiln_engine *e)
 static int create_pools(kiln_engine *e, char *err, size_t errlen)
 {
     unsigned next = e->cfg.slots;
+    const struct warm_pool_sizing sizing = {
+        .min = e->cfg.warm_min, .idle_ms = e->cfg.warm_idle_ms,
+        .queue_max = e->cfg.queue_max, .queue_wait_ms = e->cfg.queue_wait_ms,
+    };
     for (size_t i = 0; i < lang_registry_count(e->langs); i++) {
         const struct lang_def *d = lang_registry_at(e->langs, i);
         const struct zygote_runtime *rt = warm_runtime(d->runtime);
@@ -110,8 +124,8 @@ static int create_pools(kiln_engine *e, char *err, size_t errlen)
         if (resolve_limits(&l, &l, &e->cfg.run_defaults, &d->run_limits, &e->cfg.run_maxima,
                            d->name, err, errlen) < 0)
             return -1;
-        e->lang_state[i].pool =
-            warm_pool_create(e->cfg.zygote_exe, e->jail, rt, next, e->cfg.warm_slots, &l);
+        e->lang_state[i].pool = warm_pool_create(e->cfg.zygote_exe, e->jail, rt, next,
+                                                 e->cfg.warm_slots, &l, &sizing);
         if (!e->lang_state[i].pool)
             return err_set(err, errlen, "out of memory");
         next += e->cfg.warm_slots;
@@ -239,32 +253,34 @@ int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_res
     memset(res, 0, sizeof *res);
     const struct lang_def *def = find_language(e, req->language, err, errlen);
     if (!def || validate_files(req, err, errlen) < 0)
-        return -1;
+        return KILN_ERR_INVALID;
     struct exec_job job = { .lang = def, .req = req };
     if (resolve_limits(&job.run_limits, &req->run_limits, &e->cfg.run_defaults,
                        &def->run_limits, &e->cfg.run_maxima, "run", err, errlen) < 0 ||
         resolve_limits(&job.compile_limits, &req->compile_limits, &e->cfg.compile_defaults,
                        &def->compile_limits, &e->cfg.compile_maxima, "compile", err, errlen) < 0)
-        return -1;
+        return KILN_ERR_INVALID;
     snprintf(res->language, sizeof res->language, "%s", def->name);
     struct lang_state *st = &e->lang_state[lang_index(e, def)];
     pthread_mutex_lock(&e->lock);
     snprintf(res->version, sizeof res->version, "%s", st->version);
     pthread_mutex_unlock(&e->lock);
     if (st->pool) {
+        /* Nothing of the engine is touched after the pool returns: a
+         * kiln_engine_destroy may be draining it. */
         int rc = warm_pool_execute(st->pool, req, &job.run_limits, res, err, errlen);
         if (rc < 0)
             kiln_result_free(res);
-        else if (!res->version[0])
-            warm_pool_version(st->pool, res->version, sizeof res->version);
         return rc;
     }
     unsigned slot = jail_slot_acquire(e->jail, 0, e->cfg.slots);
     int rc = exec_execute(e->jail, slot, &job, res, err, errlen);
     jail_slot_release(e->jail, slot);
-    if (rc < 0)
+    if (rc < 0) {
         kiln_result_free(res);
-    return rc;
+        return KILN_ERR_INTERNAL; /* the request was valid: the jail failed to run it */
+    }
+    return 0;
 }
 
 size_t kiln_language_count(const kiln_engine *e)

@@ -38,6 +38,11 @@ static const struct cfg_setting SETTINGS[] = {
     BOOL(allow_remote, "allow a listen address other than loopback (off)"),
     U32(slots, 1, 256, "exec runs at once: engine slots (2)"),
     U32(warm_slots, 1, 256, "runs at once per warm language, e.g. python (2)"),
+    U32(warm_min, 0, 256, "children kept forked ahead per warm language when idle (2)"),
+    U32(warm_idle_ms, 0, 86400000, "a child ahead beyond warm_min unused this long is retired "
+        "(30000)"),
+    U32(queue_max, 0, 100000, "requests waiting for a warm language's slot; more get 503 (64)"),
+    U32(queue_wait_ms, 0, 3600000, "longest wait for a warm language's slot; then 503 (10000)"),
     U32(queue, 0, 100000, "requests that may wait for a worker; more get 503 (256)"),
     U32(max_body, 1024, 64u << 20, "largest request body in bytes; more gets 413 (1048576)"),
     STR(keys, "file of API keys, one a line; then `Authorization: Bearer KEY` is required"),
@@ -302,6 +307,10 @@ static void config_defaults(struct srv_config *cfg)
     snprintf(cfg->languages_dir, sizeof cfg->languages_dir, "%s", cfg->engine.languages_dir);
     cfg->slots = cfg->engine.slots;
     cfg->warm_slots = cfg->engine.warm_slots;
+    cfg->warm_min = cfg->engine.warm_min;
+    cfg->warm_idle_ms = cfg->engine.warm_idle_ms;
+    cfg->queue_max = cfg->engine.queue_max;
+    cfg->queue_wait_ms = cfg->engine.queue_wait_ms;
     cfg->queue = 256;
     cfg->max_body = 1u << 20;
     cfg->drain_ms = 10000;
@@ -359,6 +368,10 @@ int config_load(struct srv_config *cfg, int argc, char **argv, char *err, size_t
     free(fv);
     cfg->engine.slots = cfg->slots;
     cfg->engine.warm_slots = cfg->warm_slots;
+    cfg->engine.warm_min = cfg->warm_min;
+    cfg->engine.warm_idle_ms = cfg->warm_idle_ms;
+    cfg->engine.queue_max = cfg->queue_max;
+    cfg->engine.queue_wait_ms = cfg->queue_wait_ms;
     cfg->engine.languages_dir = cfg->languages_dir;
     return rc;
 }

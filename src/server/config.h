@@ -17,6 +17,10 @@ struct srv_config {
     bool allow_remote;        /* listen on a non-loopback address */
     uint32_t slots;           /* exec runs at once (engine slots) */
     uint32_t warm_slots;      /* runs at once per warm language (children forked ahead) */
+    uint32_t warm_min;        /* children kept forked ahead per warm language when idle */
+    uint32_t warm_idle_ms;    /* a child ahead beyond warm_min unused this long is retired */
+    uint32_t queue_max;       /* requests that may wait for a warm language's slot */
+    uint32_t queue_wait_ms;   /* longest wait for a warm language's slot */
     uint32_t queue;           /* requests that may wait for a worker */
     uint32_t max_body;        /* bytes of a request body */
     char keys[4096];          /* API keys file; "" = no keys, open access */

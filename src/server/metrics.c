@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,7 +199,39 @@ static void render_workers(const struct workers_stats *w, double uptime_s, struc
         uptime_s);
 }
 
-/* The engine's warm pools: children forked ahead, per language. */
+/* The figures of a warm pool (struct kiln_pool_stats) served one family
+ * each, a line per warm language. */
+struct warm_family {
+    const char *name, *type, *help;
+    size_t offset;
+    bool wide; /* a uint64_t counter, else an unsigned gauge */
+};
+
+#define WARM_GAUGE(n, m, h) { n, "gauge", h, offsetof(struct kiln_pool_stats, m), false }
+#define WARM_COUNTER(n, m, h) { n, "counter", h, offsetof(struct kiln_pool_stats, m), true }
+
+static const struct warm_family WARM_FAMILIES[] = {
+    WARM_GAUGE("kiln_warm_target", target,
+               "Children a warm pool keeps forked ahead now: from its minimum up to its slots."),
+    WARM_GAUGE("kiln_warm_min", min, "Children a warm pool keeps forked ahead when idle."),
+    WARM_GAUGE("kiln_warm_queued", queued, "Requests waiting for a slot of a warm pool."),
+    WARM_COUNTER("kiln_warm_restarts_total", restarts,
+                 "Times a warm runtime was found dead and restarted."),
+    WARM_COUNTER("kiln_warm_rejected_total", rejected,
+                 "Requests a warm pool refused as busy (HTTP 503 pool_busy)."),
+    WARM_COUNTER("kiln_warm_spawned_total", spawned, "Children a warm pool forked."),
+    WARM_COUNTER("kiln_warm_reaped_total", reaped,
+                 "Children a warm pool retired after waiting warm_idle_ms unused."),
+};
+
+static uint64_t warm_value(const struct kiln_pool_stats *w, const struct warm_family *f)
+{
+    const char *p = (const char *)w + f->offset;
+    return f->wide ? *(const uint64_t *)p : *(const unsigned *)p;
+}
+
+/* The engine's warm pools: children forked ahead, per language. Each
+ * family's lines stay together, as the text format requires. */
 static void render_warm(struct srv_metrics *m, const struct kiln_pool_stats *warm, struct out *o)
 {
     put(o, "# HELP kiln_warm_slots Slots of a warm language's pool, by state.\n"
@@ -211,9 +244,14 @@ static void render_warm(struct srv_metrics *m, const struct kiln_pool_stats *war
                "kiln_warm_slots{language=\"%s\",state=\"ready\"} %u\n"
                "kiln_warm_slots{language=\"%s\",state=\"total\"} %u\n",
             m->langs[l].name, w->busy, m->langs[l].name, w->ready, m->langs[l].name, w->slots);
-        put(o, "kiln_warm_queued{language=\"%s\"} %u\nkiln_warm_restarts_total{language=\"%s\"} "
-               "%llu\n", m->langs[l].name, w->queued, m->langs[l].name,
-            (unsigned long long)w->restarts);
+    }
+    for (size_t f = 0; warm && f < sizeof WARM_FAMILIES / sizeof *WARM_FAMILIES; f++) {
+        const struct warm_family *fam = &WARM_FAMILIES[f];
+        put(o, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help, fam->name, fam->type);
+        for (size_t l = 0; l < m->nlangs; l++)
+            if (m->langs[l].warm)
+                put(o, "%s{language=\"%s\"} %llu\n", fam->name, m->langs[l].name,
+                    (unsigned long long)warm_value(&warm[l], fam));
     }
 }
 

@@ -18,7 +18,7 @@
     "'unknown_language','language_unavailable','unknown_version','limit_out_of_range',"           \
     "'invalid_request','body_too_large','unsupported_media_type','not_found',"                    \
     "'method_not_allowed','unauthorized','rate_limited','concurrency_limit','queue_full',"        \
-    "'shutting_down','sandbox_error','internal_error']"
+    "'pool_busy','shutting_down','sandbox_error','internal_error']"
 
 #define STATUSES "['OK','RE','SG','TO','ML','OL','CE','XX']"
 
@@ -45,7 +45,7 @@
     "'415':" RESPONSE("Content-Type is not JSON (text/plain is accepted)", schema) ","            \
     "'429':" RESPONSE("per-key rate or concurrency limit (see Retry-After)", schema) ","          \
     "'500':" RESPONSE("the sandbox failed, not the program", schema) ","                          \
-    "'503':" RESPONSE("queue full or shutting down (see Retry-After)", schema)
+    "'503':" RESPONSE("queue full, language pool busy, shutting down (see Retry-After)", schema)
 
 static const char DOC[] =
     "{'openapi':'3.0.3',"

@@ -56,6 +56,22 @@ void reply_error(struct srv_reply *r, enum srv_api api, unsigned status, const c
     reply_json(r, status, doc);
 }
 
+void reply_engine_error(struct srv_reply *r, enum srv_api api, int rc, const char *err)
+{
+    switch (rc) {
+    case KILN_ERR_INVALID: /* json_req.c checks first: this is a request it let through */
+        reply_error(r, api, 400, "invalid_request", "%s", err);
+        return;
+    case KILN_ERR_BUSY:
+        reply_error(r, api, 503, "pool_busy", "%s", err);
+        r->retry_after = 1;
+        return;
+    default: /* KILN_ERR_INTERNAL, or a run that ended XX: messages may name host paths */
+        reply_error(r, api, 500, "sandbox_error",
+                    "the sandbox failed (not the program); the server log has the details");
+    }
+}
+
 void reply_free(struct srv_reply *r)
 {
     free(r->body);

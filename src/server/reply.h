@@ -15,6 +15,13 @@ void reply_json(struct srv_reply *r, unsigned status, cJSON *doc);
 void reply_error(struct srv_reply *r, enum srv_api api, unsigned status, const char *code,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The reply to a kiln_execute that produced no result (rc, an enum
+ * kiln_error) or whose sandbox failed (res->status XX): 400 for a request
+ * the engine refused, 503 with Retry-After when a warm pool was busy, else
+ * 500. err, the engine's message, is shown only when it is about the
+ * request or the load; the worker logs it. */
+void reply_engine_error(struct srv_reply *r, enum srv_api api, int rc, const char *err);
+
 /* What the log line and the metrics need of a request. */
 struct reply_meta {
     const char *method;

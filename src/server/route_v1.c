@@ -39,8 +39,13 @@ static cJSON *runners_json(struct server *s, unsigned workers)
         cJSON_ReplaceItemInObject(r, "totalWorkers", cJSON_CreateNumber(ps.slots));
         cJSON_AddNumberToObject(r, "busyWorkers", ps.busy);
         cJSON_AddNumberToObject(r, "readyWorkers", ps.ready);
+        cJSON_AddNumberToObject(r, "targetReady", ps.target);
+        cJSON_AddNumberToObject(r, "minReady", ps.min);
         cJSON_AddNumberToObject(r, "queued", ps.queued);
         cJSON_AddNumberToObject(r, "restarts", (double)ps.restarts);
+        cJSON_AddNumberToObject(r, "rejected", (double)ps.rejected);
+        cJSON_AddNumberToObject(r, "spawned", (double)ps.spawned);
+        cJSON_AddNumberToObject(r, "reaped", (double)ps.reaped);
         cJSON_AddBoolToObject(r, "alive", ps.alive);
     }
     return runners;
@@ -139,10 +144,8 @@ void v1_render(struct server *s, const struct jreq *jr, int rc, const struct kil
                const char *err, struct srv_reply *out)
 {
     (void)s;
-    (void)err; /* logged by the worker: it may name host paths */
     if (rc < 0 || res->status == KILN_XX) {
-        reply_error(out, SRV_API_V1, 500, "sandbox_error",
-                    "the sandbox failed (not the program); the server log has the details");
+        reply_engine_error(out, SRV_API_V1, rc, err); /* the worker logs err */
         return;
     }
     const struct kiln_stage *run = &res->run;

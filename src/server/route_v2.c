@@ -67,10 +67,8 @@ void v2_render(struct server *s, const struct jreq *jr, int rc, const struct kil
                const char *err, struct srv_reply *out)
 {
     (void)s;
-    (void)err; /* logged by the worker: it may name host paths */
     if (rc < 0 || res->status == KILN_XX) {
-        reply_error(out, SRV_API_V2, 500, "sandbox_error",
-                    "the sandbox failed (not the program); the server log has the details");
+        reply_engine_error(out, SRV_API_V2, rc, err); /* the worker logs err */
         return;
     }
     cJSON *doc = cJSON_CreateObject();

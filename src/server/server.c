@@ -11,7 +11,8 @@
  *            time: as many as the engine runs at once (cfg.slots exec slots
  *            plus warm_slots per warm language), so that no language's
  *            capacity idles; a worker may still wait inside the engine for
- *            a slot of its language while another language's are free.
+ *            a slot of its language while another language's are free (at
+ *            most queue_max per warm pool, each queue_wait_ms: then 503).
  *
  * A POST, step by step (handler.c): the HTTP thread admits it on its
  * headers (or answers 4xx/503 with nothing allocated), reads the body,

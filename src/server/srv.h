@@ -47,7 +47,7 @@ struct srv_route {
     int (*parse)(const char *body, size_t len, const struct jreq_ctx *ctx, struct jreq *out,
                  struct jreq_error *e);
     /* On a worker: the reply of a finished kiln_execute (rc 0 with res, or
-     * -1 with err). */
+     * an enum kiln_error with err). */
     void (*render)(struct server *s, const struct jreq *jr, int rc, const struct kiln_result *res,
                    const char *err, struct srv_reply *out);
 };

@@ -14,8 +14,8 @@ import time
 
 import harness
 from harness import test, check, eq, show
-from test_server import (Server, call, error_of, execute, health, ok_data, parallel, shared,
-                         wait_for)
+from test_server import (Server, call, error_of, execute, health, metric, ok_data, parallel,
+                         piston, shared, wait_for)
 
 
 # ----------------------------------------------------------- load and queue
@@ -61,6 +61,47 @@ def queue_full_answers_503():
             check(t < 0.7, f"a 503 is answered at once, not after a wait ({t:.2f} s)")
         for r, _ in done:
             eq(r.json["data"]["output"], "done", "the admitted requests ran")
+    finally:
+        srv.stop()
+
+
+@test(timeout=90)
+def busy_warm_pool_answers_503():
+    # One python slot and no waiting for it in the engine (queue_max 0):
+    # while one python run sleeps, another python request has a worker but
+    # no slot, and the engine's busy pool is a 503, not an endless wait.
+    srv = Server("--slots", 1, "--warm-slots", 1, "--queue-max", 0)
+    try:
+        slow = threading.Thread(target=lambda: execute(
+            srv, {"code": "import time; time.sleep(3)", "language": "python"}, timeout=60),
+            daemon=True)
+        slow.start()
+        wait_for(lambda: health(srv)["runners"]["python"]["busyWorkers"] >= 1, 20, "the slow run")
+        r = execute(srv, {"code": "print(1)", "language": "python"})
+        error_of(r, 503, "pool_busy", "/api/v1 run while the pool is busy")
+        eq(r.header("retry-after"), "1", "Retry-After of a busy pool")
+        check("python pool is busy" in r.json["error"]["message"],
+              f"the message says which pool: {r.json['error']['message']!r}")
+        r = piston(srv, {"language": "python", "version": "*", "files": [{"content": "print(1)"}]})
+        error_of(r, 503, "pool_busy", "/api/v2 run while the pool is busy")
+        eq(r.header("retry-after"), "1", "Retry-After of a busy pool (v2)")
+        eq(execute(srv, {"code": "echo exec", "language": "bash"}).status, 200,
+           "exec languages are not held up by the python pool")
+        slow.join(30)
+        # With queue_max 0 a request does not even wait for the slot to be
+        # emptied after the run: wait until its next child is ready.
+        wait_for(lambda: health(srv)["runners"]["python"]["readyWorkers"] >= 1, 20,
+                 "the slot's next child")
+        eq(ok_data(execute(srv, {"code": "print(2)", "language": "python"}), "after")["output"],
+           "2", "a python run once the slot is free")
+        py = health(srv)["runners"]["python"]
+        eq((py["rejected"], py["queued"], py["minReady"], py["targetReady"]), (2, 0, 1, 1),
+           "health: the pool's figures")
+        t = call(srv, "GET", "/metrics").body.decode()
+        eq(metric(t, "kiln_warm_rejected_total", language="python"), 2, "rejected in /metrics")
+        eq(metric(t, "kiln_warm_target", language="python"), 1, "target in /metrics")
+        eq(metric(t, "kiln_http_requests_total", route="/api/v1/execute", code="503"), 1,
+           "the 503 is counted")
     finally:
         srv.stop()
 
@@ -204,7 +245,8 @@ def config_refuses_remote_and_bad_values():
     rc, out, _ = harness.kiln("serve", "--help")
     eq(rc, 0, "serve --help")
     for word in ("--listen", "--slots", "--queue", "--max-body", "--keys", "--cors",
-                 "--config", "--allow-remote", "run.cpu_ms.max", "KILN_"):
+                 "--config", "--allow-remote", "--warm-min", "--warm-idle-ms", "--queue-max",
+                 "--queue-wait-ms", "run.cpu_ms.max", "KILN_"):
         check(word.encode() in out, f"serve --help does not mention {word}")
 
 
