@@ -43,7 +43,7 @@ static const struct cfg_setting SETTINGS[] = {
         "(30000)"),
     U32(queue_max, 0, 100000, "requests waiting for a warm language's slot; more get 503 (64)"),
     U32(queue_wait_ms, 0, 3600000, "longest wait for a warm language's slot; then 503 (10000)"),
-    U32(queue, 0, 100000, "requests that may wait for a worker; more get 503 (256)"),
+    U32(queue, 0, 100000, "requests that may wait for a worker; more get 503 (1024)"),
     U32(max_body, 1024, 64u << 20, "largest request body in bytes; more gets 413 (1048576)"),
     STR(keys, "file of API keys, one a line; then `Authorization: Bearer KEY` is required"),
     STR(cors, "origin allowed to call from a browser, or * (off)"),
@@ -53,7 +53,7 @@ static const struct cfg_setting SETTINGS[] = {
     U32(key_concurrency, 0, 100000, "execute requests in flight per API key (0: unlimited)"),
     U32(max_json_depth, 2, 1000, "deepest nesting of a JSON body (64)"),
     U32(idle_timeout_s, 1, 3600, "seconds before an idle connection is closed (30)"),
-    U32(max_connections, 4, 100000, "connections open at once (500)"),
+    U32(max_connections, 4, 100000, "connections open at once (1024)"),
     STR(languages_dir, "folder of language definitions"),
 };
 #define SETTING_COUNT (sizeof SETTINGS / sizeof *SETTINGS)
@@ -311,13 +311,13 @@ static void config_defaults(struct srv_config *cfg)
     cfg->warm_idle_ms = cfg->engine.warm_idle_ms;
     cfg->queue_max = cfg->engine.queue_max;
     cfg->queue_wait_ms = cfg->engine.queue_wait_ms;
-    cfg->queue = 256;
+    cfg->queue = 1024;
     cfg->max_body = 1u << 20;
     cfg->drain_ms = 10000;
     cfg->key_burst = 10;
     cfg->max_json_depth = 64;
     cfg->idle_timeout_s = 30;
-    cfg->max_connections = 500;
+    cfg->max_connections = 1024;
 }
 
 static int apply_flags(struct srv_config *cfg, const struct flag_value *fv, size_t n, char *err,

@@ -414,7 +414,7 @@ void handler_job_run(void *item, void *arg)
         fprintf(stderr, "kiln serve: %s request refused by the engine: %s\n", r->jreq.lang->name,
                 err);
     else {
-        metrics_run(s->metrics, lang, res.status, ns);
+        metrics_run(s->metrics, lang, &res, ns);
         if (res.status == KILN_XX)
             fprintf(stderr, "kiln serve: %s run failed in the sandbox: %s\n", r->jreq.lang->name,
                     res.run.message[0] ? res.run.message : res.compile.message);

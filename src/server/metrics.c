@@ -24,10 +24,19 @@ static const double BUCKETS_S[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1
 #define NBUCKETS (sizeof BUCKETS_S / sizeof *BUCKETS_S)
 #define NSTATUS (KILN_XX + 1)
 
+/* Distinct syscalls counted per language: the policy denies fewer. */
+#define NDENIED 64
+
 struct lang_counts {
     uint64_t runs[NSTATUS];
     uint64_t bucket[NBUCKETS + 1]; /* not cumulative; the last is +Inf */
     double sum_s;
+    uint64_t tripped;              /* runs that made a denied syscall */
+    struct {
+        const char *syscall;       /* the engine's static name: compared by pointer */
+        uint64_t count;
+    } denied[NDENIED];
+    size_t ndenied;
 };
 
 struct srv_metrics {
@@ -87,9 +96,23 @@ void metrics_http(struct srv_metrics *m, size_t route, unsigned status)
     pthread_mutex_unlock(&m->lock);
 }
 
-void metrics_run(struct srv_metrics *m, size_t lang, enum kiln_status status, uint64_t ns)
+/* With the lock held: one stage's denied syscalls. */
+static void count_denied(struct lang_counts *c, const struct kiln_stage *st)
 {
-    if (lang >= m->nlangs || (unsigned)status >= NSTATUS)
+    for (unsigned i = 0; i < st->ndenied; i++) {
+        size_t k = 0;
+        while (k < c->ndenied && c->denied[k].syscall != st->denied[i].syscall)
+            k++;
+        if (k == c->ndenied && k < NDENIED)
+            c->denied[c->ndenied++].syscall = st->denied[i].syscall;
+        if (k < NDENIED)
+            c->denied[k].count += st->denied[i].count;
+    }
+}
+
+void metrics_run(struct srv_metrics *m, size_t lang, const struct kiln_result *res, uint64_t ns)
+{
+    if (lang >= m->nlangs || (unsigned)res->status >= NSTATUS)
         return;
     double s = (double)ns / 1e9;
     size_t b = 0;
@@ -97,9 +120,12 @@ void metrics_run(struct srv_metrics *m, size_t lang, enum kiln_status status, ui
         b++;
     pthread_mutex_lock(&m->lock);
     struct lang_counts *c = &m->lang[lang];
-    c->runs[status]++;
+    c->runs[res->status]++;
     c->bucket[b]++;
     c->sum_s += s;
+    c->tripped += res->compile.ndenied + res->run.ndenied > 0;
+    count_denied(c, &res->compile);
+    count_denied(c, &res->run);
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -185,6 +211,24 @@ static void render_runs(struct srv_metrics *m, struct out *o)
             render_histogram(m->langs[l].name, &m->lang[l], o);
 }
 
+/* Security events: what the seccomp policy denied, answered EPERM. */
+static void render_security(struct srv_metrics *m, struct out *o)
+{
+    put(o, "# HELP kiln_security_events_total Syscalls the seccomp policy denied, by language "
+           "and syscall.\n# TYPE kiln_security_events_total counter\n");
+    for (size_t l = 0; l < m->nlangs; l++)
+        for (size_t k = 0; k < m->lang[l].ndenied; k++)
+            put(o, "kiln_security_events_total{language=\"%s\",syscall=\"%s\"} %llu\n",
+                m->langs[l].name, m->lang[l].denied[k].syscall,
+                (unsigned long long)m->lang[l].denied[k].count);
+    put(o, "# HELP kiln_runs_with_security_events_total Runs that made at least one denied "
+           "syscall, by language.\n# TYPE kiln_runs_with_security_events_total counter\n");
+    for (size_t l = 0; l < m->nlangs; l++)
+        if (m->langs[l].available)
+            put(o, "kiln_runs_with_security_events_total{language=\"%s\"} %llu\n",
+                m->langs[l].name, (unsigned long long)m->lang[l].tripped);
+}
+
 static void render_workers(const struct workers_stats *w, double uptime_s, struct out *o)
 {
     put(o, "# HELP kiln_queue_depth Requests admitted and not yet taken by a worker.\n"
@@ -262,6 +306,7 @@ char *metrics_render(struct srv_metrics *m, const struct workers_stats *workers,
     pthread_mutex_lock(&m->lock);
     render_http(m, &o);
     render_runs(m, &o);
+    render_security(m, &o);
     pthread_mutex_unlock(&m->lock);
     render_workers(workers, uptime_s, &o);
     render_warm(m, warm, &o);

@@ -18,8 +18,9 @@ struct srv_metrics *metrics_create(const char *const *routes, size_t nroutes,
 void metrics_destroy(struct srv_metrics *m);
 
 void metrics_http(struct srv_metrics *m, size_t route, unsigned status);
-/* One finished run: its language (index into langs), status and time. */
-void metrics_run(struct srv_metrics *m, size_t lang, enum kiln_status status, uint64_t ns);
+/* One finished run: its language (index into langs), its result (status,
+ * security events) and time. */
+void metrics_run(struct srv_metrics *m, size_t lang, const struct kiln_result *res, uint64_t ns);
 
 /* Runs of a language, and those in which the sandbox worked (not XX). */
 void metrics_lang(struct srv_metrics *m, size_t lang, uint64_t *runs, uint64_t *sandbox_ok);

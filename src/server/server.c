@@ -57,6 +57,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -142,8 +143,27 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     fprintf(stderr, "kiln serve: libmicrohttpd: %s\n", line);
 }
 
+/* Each connection is an fd, and so is much of the engine (slots' cgroup,
+ * namespace and lock files, warm children's sockets and pipes): the
+ * soft limit (often 1024) is raised to the hard one when max_connections
+ * needs it. Runs get their own limit (the nofile limit) in the jail. */
+static void raise_fd_limit(const struct server *s)
+{
+    const rlim_t headroom = 256;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= s->cfg.max_connections + headroom)
+        return;
+    rlim_t want = s->cfg.max_connections + headroom;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+        fprintf(stderr, "kiln serve: open files limited to %llu: fewer than max_connections "
+                        "(%u) may be served at once\n",
+                (unsigned long long)rl.rlim_cur, s->cfg.max_connections);
+}
+
 static int start_daemon(struct server *s, char *err, size_t errlen)
 {
+    raise_fd_limit(s);
     struct sockaddr_storage addr;
     socklen_t addrlen;
     if (config_listen_addr(&s->cfg, &addr, &addrlen, err, errlen) < 0)

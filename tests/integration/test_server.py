@@ -27,7 +27,6 @@ import time
 import harness
 from harness import test, check, eq, show, skip
 
-TYPESCRIPT_ISSUE = "issue 3 (warm runtimes: JavaScript and TypeScript through V8)"
 CGROUP_ROOTS = ("/sys/fs/cgroup/memory/kiln", "/sys/fs/cgroup/pids/kiln",
                 "/sys/fs/cgroup/cpu,cpuacct/kiln", "/sys/fs/cgroup/kiln")
 ERROR_CODES_400 = {"malformed_json", "too_deep", "missing_field", "invalid_field",
@@ -385,22 +384,8 @@ def valkode_readme_execute_example():
 
 
 @test
-def valkode_readme_typescript_unknown():
-    srv = shared()
-    if "typescript" in languages(srv):
-        skip("typescript is served here: valkode_readme_typescript_runs covers it")
-    r = readme_post(srv, '{"code": "const msg: string = \\"Hello\\"; console.log(msg);", '
-                         '"language": "typescript"}')
-    msg = error_of(r, 400, "unknown_language", "README typescript", "'typescript'")
-    for name in ("python", "javascript"):
-        check(name in msg, f"the message does not list the known language {name}: {msg!r}")
-
-
-@test
 def valkode_readme_typescript_runs():
     srv = shared()
-    if "typescript" not in languages(srv):
-        skip(f"typescript is not a kiln language yet: {TYPESCRIPT_ISSUE}")
     d = ok_data(readme_post(srv, '{"code": "const msg: string = \\"Hello\\"; console.log(msg);", '
                                  '"language": "typescript"}'), "README typescript")
     eq((d["success"], d["output"]), (True, "Hello"), "success and output")
@@ -802,3 +787,28 @@ def shared_server_stops_cleanly():
 # over. The runner runs exclusive tests after all the others, in the order
 # of harness.TESTS: this one goes first, so that the server is gone by then.
 harness.TESTS.insert(0, harness.TESTS.pop())
+
+
+@test
+def security_events_in_results_and_metrics():
+    # a denied syscall is reported with the run in both APIs and counted in /metrics
+    srv = Server()
+    try:
+        code = ("import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+                "print(libc.mount(b'none', b'/box', b'tmpfs', 0, None), ctypes.get_errno())\n")
+        d = ok_data(execute(srv, {"code": code, "language": "python"}), "v1 run")
+        eq((d["stdout"], d["deniedSyscalls"]), ("-1 1\n", [{"syscall": "mount", "count": 1}]),
+           "v1: stdout and deniedSyscalls")
+        r = piston(srv, {"language": "python", "version": "*", "files": [{"content": code}]})
+        eq((r.status, r.json["run"]["denied_syscalls"]), (200, [{"syscall": "mount", "count": 1}]),
+           "v2: denied_syscalls")
+        d = ok_data(execute(srv, {"code": "print(1)", "language": "python"}), "clean run")
+        eq(d["deniedSyscalls"], [], "a clean run has no security events")
+        t = call(srv, "GET", "/metrics").body.decode()
+        eq(metric(t, "kiln_security_events_total", language="python", syscall="mount"), 2,
+           "mount denials counted")
+        eq(metric(t, "kiln_runs_with_security_events_total", language="python"), 2,
+           "runs that tripped the policy")
+        eq(metric(t, "kiln_runs_with_security_events_total", language="bash"), 0, "bash: none")
+    finally:
+        srv.stop()
