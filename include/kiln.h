@@ -136,6 +136,10 @@ struct kiln_request {
     size_t nargs;
     struct kiln_limits run_limits;     /* zeros: engine defaults */
     struct kiln_limits compile_limits; /* zeros: engine defaults */
+    /* > 0: an fd watched while the request runs, typically the socket of
+     * the client that asked for it; when it hangs up (POLLRDHUP, POLLHUP,
+     * POLLERR) the run is stopped and ends as XX "cancelled". 0: none. */
+    int hangup_fd;
 };
 
 #define KILN_DENIED_MAX 16

@@ -50,6 +50,7 @@ struct jail_spec {
     size_t stdin_len;
     struct kiln_limits limits;     /* resolved: every field non-zero */
     bool collect;                  /* return the regular files of /box afterwards */
+    int hangup_fd;                 /* > 0: cancel the run when it hangs up (kiln.h) */
 };
 
 struct jail_outcome {

@@ -267,14 +267,15 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
         rc = err_set(err, errlen, "out of memory");
     }
     while (s->chan >= 0 || s->out_fd >= 0 || s->err_fd >= 0) {
-        struct pollfd pfd[4] = {
+        struct pollfd pfd[5] = {
             { .fd = s->out_fd, .events = POLLIN },
             { .fd = s->err_fd, .events = POLLIN },
             { .fd = s->chan, .events = POLLIN },
             { .fd = s->listener, .events = POLLIN },
+            { .fd = s->kill_reason == KILN_OK ? s->hangup_fd : -1, .events = POLLRDHUP },
         };
         int timeout = next_timeout(s, t0, &started_at, &exited_at);
-        int n = poll(pfd, 4, timeout);
+        int n = poll(pfd, 5, timeout);
         if (n < 0 && errno != EINTR) {
             kill_run(s, KILN_XX, "poll failed (%u)", (unsigned)errno);
             rc = err_set(err, errlen, "poll: %m");
@@ -288,6 +289,11 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             kill_run(s, KILN_XX, "reading stdout failed (%u)", (unsigned)errno);
         if (pfd[1].revents && read_output(s, &s->err_fd, &o->err, &o->err_truncated) < 0)
             kill_run(s, KILN_XX, "reading stderr failed (%u)", (unsigned)errno);
+        if (pfd[4].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
+            /* "%.0u" prints nothing of the 0: the message has no number. */
+            kill_run(s, KILN_XX, "cancelled: the client went away%.0u", 0u);
+            s->hangup_fd = -1;
+        }
         /* Denied calls first: their callers are blocked until answered. */
         if ((pfd[3].revents & POLLIN) && denials_answer(s->listener, &o->denials) < 0 &&
             errno != ENOENT && errno != EINTR) {

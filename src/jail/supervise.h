@@ -13,6 +13,8 @@ struct supervision {
     /* in */
     pid_t keeper;                   /* 0 for a warm child: kill through the cgroup */
     int chan, out_fd, err_fd;       /* read ends; closed by supervise() */
+    int hangup_fd;                  /* watched, not closed: when it hangs up the
+                                     * run is cancelled (XX); -1: none */
     int listener;                   /* seccomp listener (denials.h), or -1 until
                                      * MSG_LISTENER brings it; closed by supervise() */
     const struct kiln_limits *limits;

@@ -695,6 +695,7 @@ int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
         .keeper = 0, .chan = c->req_fd, .out_fd = c->out_fd, .err_fd = c->err_fd,
         .limits = l, .cg = v.cg, .ncpus = jail_ncpus(jail), .grace_ms = c->grace_ms,
         .listener = c->listener_fd, .started = true,
+        .hangup_fd = req->hangup_fd > 0 ? req->hangup_fd : -1,
     };
     c->req_fd = c->out_fd = c->err_fd = c->listener_fd = -1; /* supervise() closes them */
     int rc = supervise(&sv, out, err, errlen);

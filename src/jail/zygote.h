@@ -91,6 +91,7 @@ struct zygote_request {
     size_t nargs;
     const char *stdin_data;
     size_t stdin_len;
+    int hangup_fd; /* > 0: cancel the run when it hangs up (kiln.h) */
 };
 
 /* Runs req in the child (waiting for it to be ready), supervised like any

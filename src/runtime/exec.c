@@ -136,7 +136,7 @@ static int run_stage(struct jail *jail, unsigned slot, const struct exec_job *jo
         struct jail_spec spec = {
             .argv = argv, .envp = env, .files = a->files, .nfiles = a->nfiles,
             .stdin_data = a->stdin_data, .stdin_len = a->stdin_len, .limits = *a->limits,
-            .collect = a->collect,
+            .collect = a->collect, .hangup_fd = job->req->hangup_fd,
         };
         rc = jail_run(jail, slot, &spec, o, err, errlen);
     } else if (argv)

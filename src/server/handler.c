@@ -406,6 +406,11 @@ void handler_job_run(void *item, void *arg)
     struct server *s = arg;
     struct kiln_result res;
     char err[512] = "";
+    /* A client that hangs up stops its run: nobody would read the result,
+     * and the slot is freed for the others. */
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    r->jreq.req.hangup_fd = ci && ci->connect_fd > 0 ? ci->connect_fd : 0;
     int64_t t0 = srv_now_ns();
     int rc = kiln_execute(s->engine, &r->jreq.req, &res, err, sizeof err);
     uint64_t ns = (uint64_t)(srv_now_ns() - t0);

@@ -303,3 +303,36 @@ def sigterm_during_load_finishes_in_flight():
         check(r is not None and r.status == 200 and r.json["data"]["output"] == str(i),
               f"in-flight request {i} did not complete: {r}")
     srv.stop()  # already signalled: waits for exit 0 and checks what is left
+
+
+# ------------------------------------------------------------ client hang-up
+
+@test(timeout=90)
+def client_hangup_cancels_its_run():
+    # a client that closes its connection stops its run: the slot is free
+    # again long before the program's 8 s, and the run counts as XX
+    srv = Server()
+    try:
+        for lang, code in (("python", "import time\ntime.sleep(8)\nprint('late')"),
+                           ("bash", "sleep 8; echo late")):
+            body = json.dumps({"code": code, "language": lang, "timeout": 20000}).encode()
+            s = socket.create_connection(("127.0.0.1", srv.port))
+            s.sendall(b"POST /api/v1/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            time.sleep(1.0)  # the run has started
+            t0 = time.monotonic()
+            s.close()
+            xx = 0
+            while time.monotonic() - t0 < 5:
+                t = call(srv, "GET", "/metrics").body.decode()
+                xx = metric(t, "kiln_runs_total", language=lang, status="XX")
+                if xx >= 1:
+                    break
+                time.sleep(0.1)
+            eq(xx, 1, f"{lang}: the run of the client that hung up ended as XX")
+            check(time.monotonic() - t0 < 4, f"{lang}: cancelled {time.monotonic() - t0:.1f} s after the hang-up")
+            d = ok_data(execute(srv, {"code": "print('next')" if lang == "python" else "echo next",
+                                      "language": lang}), f"{lang}: the next run")
+            eq(d["output"], "next", f"{lang}: the next run's output")
+    finally:
+        srv.stop()

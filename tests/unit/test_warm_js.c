@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <glob.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -250,6 +252,38 @@ static void test_limits_keep_output(void **state)
     js("console.log('after the limits')", NULL, "after the limits\n");
 }
 
+static void *close_after_300ms(void *fd)
+{
+    usleep(300 * 1000);
+    close(*(int *)fd);
+    return NULL;
+}
+
+/* hangup_fd: when the watched fd hangs up (the client went away), the run
+ * stops at once and ends as XX; the next run is unaffected. */
+static void test_hangup_cancels(void **state)
+{
+    (void)state;
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, close_after_300ms, &sv[1]), 0);
+    const char *code = "console.log('started'); setTimeout(() => console.log('late'), 5000)";
+    struct kiln_file f = { .name = "main.js", .data = code, .len = strlen(code) };
+    struct kiln_request req = { .language = "javascript", .files = &f, .nfiles = 1,
+                                .hangup_fd = sv[0] };
+    struct kiln_result r;
+    char err[256];
+    assert_int_equal(kiln_execute(engine, &req, &r, err, sizeof err), 0);
+    pthread_join(t, NULL);
+    close(sv[0]);
+    assert_int_equal(r.status, KILN_XX);
+    assert_non_null(strstr(r.run.message, "cancelled"));
+    assert_true(r.run.wall_ms < 3000);
+    kiln_result_free(&r);
+    js("console.log('next')", NULL, "next\n");
+}
+
 /* Node's modules beyond the I/O idioms are not there: a clear error. */
 static void test_node_modules_refused(void **state)
 {
@@ -441,6 +475,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_isolation_between_runs),
         cmocka_unit_test(test_limits_keep_output),
         cmocka_unit_test(test_node_modules_refused),
+        cmocka_unit_test(test_hangup_cancels),
         cmocka_unit_test(test_many_runs_leave_nothing),
         cmocka_unit_test(test_zygote_death_heals),
     };
