@@ -178,7 +178,7 @@ check-san:
 
 # Load on the real server with wrk: requests/s, p50, p99, peak memory.
 bench-http: all
-	bash bench/http.sh $(BUILD)/kiln $(or $(DURATION),10) 20 python javascript bash
+	bash bench/http.sh $(BUILD)/kiln $(or $(DURATION),10) 20 python javascript typescript bash
 
 # The HTTP service in the foreground on 127.0.0.1:3000 (Ctrl-C stops it).
 serve: all
