@@ -71,9 +71,11 @@ LIB_SRCS := \
 	src/jail/sandbox.c \
 	src/jail/keeper.c \
 	src/jail/supervise.c \
+	src/jail/box_path.c \
 	src/jail/jail.c \
 	src/jail/zygote.c \
 	src/engine/limits.c \
+	src/engine/file_name.c \
 	src/engine/lang.c \
 	src/engine/engine.c \
 	src/engine/warm_pool.c \
