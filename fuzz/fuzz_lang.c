@@ -61,12 +61,12 @@ static void check_list(const char *list, bool (*ok)(const char *, size_t), const
     }
 }
 
-/* A command: at least one word, every word a NUL-terminated string. */
+/* A command: at least one word, and the first (the program) not empty. */
 static void check_command(char **argv, bool required)
 {
     FUZZ_CHECK(argv || !required);
     if (argv)
-        FUZZ_CHECK(argv[0] != NULL);
+        FUZZ_CHECK(argv[0] != NULL && argv[0][0] != '\0');
 }
 
 static void check_env(char **env)
