@@ -144,11 +144,12 @@ static void check_parsed(const struct jreq *r, enum body_api api)
 }
 
 /* A refusal names a documented code, the status that goes with it, and a
- * message for the client. */
+ * message for the client, which goes out in a JSON string: valid UTF-8. */
 static void check_refused(const struct jreq_error *e)
 {
     FUZZ_CHECK(e->code != NULL);
     FUZZ_CHECK(memchr(e->message, '\0', sizeof e->message) && e->message[0]);
+    FUZZ_CHECK(text_ok(e->message));
     if (!strcmp(e->code, "internal_error")) { /* out of memory: not for a fuzzer's inputs */
         FUZZ_CHECK(e->http == 500);
         return;
