@@ -123,10 +123,23 @@ static void check_files(const struct jreq *r, enum body_api api)
     }
 }
 
+/* Levels of arrays and objects in v, counting v itself. */
+static unsigned depth(const cJSON *v)
+{
+    unsigned deepest = 0;
+    if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+        return 0;
+    for (const cJSON *c = v->child; c; c = c->next) {
+        unsigned d = depth(c);
+        deepest = d > deepest ? d : deepest;
+    }
+    return deepest + 1;
+}
+
 static void check_parsed(const struct jreq *r, enum body_api api)
 {
     const struct kiln_request *q = &r->req;
-    FUZZ_CHECK(r->doc != NULL);
+    FUZZ_CHECK(r->doc != NULL && depth(r->doc) <= MAX_DEPTH);
     FUZZ_CHECK(r->lang >= LANGS && r->lang < LANGS + NLANGS && r->lang->available);
     FUZZ_CHECK(q->language == r->lang->name);
     check_files(r, api);
