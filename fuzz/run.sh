@@ -42,7 +42,8 @@ stat() { # log name
     awk -v k="stat::$2:" '$1 == k { v = $2 } END { print (v == "" ? "?" : v) }' "$1"
 }
 
-# From the last "#N DONE cov: C ft: F corp: U/B" line (or the last status line).
+# One field of the last status line libFuzzer printed ("#N  pulse  cov: C ft: F
+# corp: U/B ..."; a run ended by -max_total_time prints no DONE line).
 done_field() { # log field
     awk -v f="$2" '/^#[0-9]+[ \t]/ { line = $0 }
         END { n = split(line, w, " "); for (i = 1; i < n; i++) if (w[i] == f ":") v = w[i + 1];
