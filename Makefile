@@ -4,6 +4,7 @@
 #   make check      everything, tests, then the tests again under ASan+UBSan
 #   make check-san  only the sanitizer build and its tests
 #   make serve      build, then run the HTTP service on 127.0.0.1:3000 in the foreground
+#   make fuzz       the libFuzzer targets of fuzz/, FUZZ_SECONDS each (see the fuzzing section)
 #   make format     clang-format over the sources
 #
 # SANITIZE=address,undefined builds into build/san/ instead of build/.
@@ -72,9 +73,11 @@ LIB_SRCS := \
 	src/jail/sandbox.c \
 	src/jail/keeper.c \
 	src/jail/supervise.c \
+	src/jail/box_path.c \
 	src/jail/jail.c \
 	src/jail/zygote.c \
 	src/engine/limits.c \
+	src/engine/file_name.c \
 	src/engine/lang.c \
 	src/engine/engine.c \
 	src/engine/warm_pool.c \
@@ -123,6 +126,7 @@ SERVER_OBJS := $(SERVER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
 .PHONY: all deps check check-san test-unit test-integration bench bench-http format clean serve
+.PHONY: fuzz fuzz-build fuzz-toolchain
 all: deps $(BUILD)/kiln $(BUILD)/libkiln.a $(if $(SANITIZE),,$(V8_SO))
 
 deps:
@@ -164,16 +168,20 @@ test-unit: all $(UNIT_BINS)
 test-integration: all
 	@bash tests/run.sh integration $(BUILD)
 
-# The closing line of `make check` is the sum over every suite and both builds.
+# The closing line of `make check` is the sum over every suite and both builds,
+# and the fuzz smoke. Without clang the fuzz binaries are not built, and the
+# fuzz suite fails saying so (bootstrap installs clang: it is not optional).
 check: all $(UNIT_BINS)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined $(BUILD)/san/kiln \
 		$(UNIT_TESTS:%=build/san/%)
+	@$(MAKE) --no-print-directory fuzz-build || echo "# fuzz targets not built" >&2
 	@bash tests/run.sh all $(BUILD) build/san
 
 check-san:
 	@$(MAKE) --no-print-directory $(V8_SO)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined all \
 		$(UNIT_TESTS:%=build/san/%)
+	@$(MAKE) --no-print-directory fuzz-build || echo "# fuzz targets not built" >&2
 	@bash tests/run.sh all build/san
 
 # Load on the real server with wrk: requests/s, p50, p99, peak memory.
@@ -288,3 +296,65 @@ bench-v8: $(BUILD)/bench/v8_bench
 	$(BUILD)/bench/v8_bench -n $(or $(RUNS),200)
 
 -include $(V8_OBJS:.o=.d)
+
+# ---- fuzzing ---------------------------------------------------------------
+# libFuzzer targets, one per file in fuzz/: fuzz_json_v1 and fuzz_json_v2 (the
+# bodies of both HTTP APIs through src/server/json_req.c), fuzz_codec (base64
+# and hex) and fuzz_lang (*.lang definitions through lang_parse). Built with
+# clang into build/fuzz/, apart from the gcc builds, each from the few pure
+# objects it needs (no engine, no jail), instrumented for coverage, ASan and
+# UBSan. docs/fuzzing.md has the figures of the last long runs.
+#
+#   make fuzz                       every target for FUZZ_SECONDS (default 60), one
+#                                   after the other, from fuzz/corpus/T and
+#                                   fuzz/regressions/T
+#   make fuzz FUZZ_TARGETS=fuzz_lang FUZZ_SECONDS=600
+#   make fuzz-build                 only the binaries
+#
+# New inputs go to build/fuzz/corpus/T and crashes to build/fuzz/crashes/T, never
+# into git by themselves. To keep what a run found, merge it (only the inputs
+# that add coverage are copied):
+#   build/fuzz/T -merge=1 fuzz/corpus/T build/fuzz/corpus/T
+# and keep a crash as fuzz/regressions/T/<what-it-broke> beside its fix.
+# `make check` runs every target once over its corpus and regressions (tests/run.sh).
+FUZZ_CC      ?= clang
+FUZZ_DIR     := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= fuzz_json_v1 fuzz_json_v2 fuzz_codec fuzz_lang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+                -fno-omit-frame-pointer $(WARN) -MMD -MP -Iinclude -Isrc $(PKG_CFLAGS)
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+fuzz_objs     = $(1:%.c=$(FUZZ_DIR)/obj/%.o)
+
+FUZZ_JSON_SRCS := fuzz/body_check.c src/server/json_req.c src/server/codec.c \
+	src/util/utf8.c src/engine/limits.c src/engine/file_name.c src/jail/box_path.c \
+	src/util/err.c
+$(FUZZ_DIR)/fuzz_json_v1: $(call fuzz_objs,fuzz/fuzz_json_v1.c $(FUZZ_JSON_SRCS))
+$(FUZZ_DIR)/fuzz_json_v2: $(call fuzz_objs,fuzz/fuzz_json_v2.c $(FUZZ_JSON_SRCS))
+$(FUZZ_DIR)/fuzz_json_v1 $(FUZZ_DIR)/fuzz_json_v2: \
+	FUZZ_LIBS := $(shell pkg-config --libs libcjson 2>/dev/null)
+$(FUZZ_DIR)/fuzz_codec: $(call fuzz_objs,fuzz/fuzz_codec.c src/server/codec.c)
+$(FUZZ_DIR)/fuzz_lang: $(call fuzz_objs,fuzz/fuzz_lang.c src/engine/lang.c src/util/argv.c \
+	src/util/err.c src/engine/limits.c src/engine/file_name.c src/jail/box_path.c)
+
+$(FUZZ_BINS):
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(FUZZ_LIBS)
+
+$(FUZZ_DIR)/obj/%.o: %.c | fuzz-toolchain
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+# clang alone is not enough: libFuzzer's runtime is in libclang-rt-14-dev,
+# which clang's packages only recommend.
+fuzz-toolchain: deps
+	@test -f "$$($(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-$$(uname -m).a 2>/dev/null)" || \
+		{ echo "no $(FUZZ_CC) with libFuzzer: run scripts/bootstrap.sh as root" \
+		  "(clang, libclang-rt-14-dev)" >&2; exit 1; }
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@bash fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+-include $(wildcard $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)

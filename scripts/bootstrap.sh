@@ -9,9 +9,13 @@ BUILD_PKGS=(gcc g++ make pkg-config libseccomp-dev libcjson-dev
             libmicrohttpd-dev libcmocka-dev libpython3.11-dev)
 # Toolchains of the starter languages (python, javascript via node, c, cpp, bash).
 LANG_PKGS=(python3 bash)
+# The fuzz targets (make fuzz, and their smoke in make check): clang, and
+# libFuzzer with the sanitizer runtimes (libclang-rt-14-dev), which clang's
+# packages only recommend and apt-get below does not install.
+FUZZ_PKGS=(clang libclang-rt-14-dev)
 
 missing=()
-for pkg in "${BUILD_PKGS[@]}" "${LANG_PKGS[@]}"; do
+for pkg in "${BUILD_PKGS[@]}" "${LANG_PKGS[@]}" "${FUZZ_PKGS[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
         missing+=("$pkg")
     fi

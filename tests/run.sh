@@ -3,7 +3,9 @@
 #
 #   bash tests/run.sh unit BUILD                  cmocka unit tests in BUILD/tests/unit/test_*
 #   bash tests/run.sh integration BUILD           python3 tests/integration/run.py --kiln BUILD/kiln
-#   bash tests/run.sh all BUILD [BUILD2 ...]      unit then integration, for each build folder
+#   bash tests/run.sh fuzz FUZZ_BUILD             libFuzzer targets over their seeds and regressions
+#   bash tests/run.sh all BUILD [BUILD2 ...]      unit then integration, for each build folder,
+#                                                 then the fuzz smoke (build/fuzz) once
 #
 # Prints each suite's results and ends with exactly one closing line
 # `N passed, N failed, N skipped` (the sum over every suite). Exits non-zero
@@ -22,7 +24,8 @@ TOTAL_SKIP=0
 FAILED_SUITES=()
 
 usage() {
-    echo "usage: bash tests/run.sh unit|integration BUILD | all BUILD [BUILD ...]" >&2
+    echo "usage: bash tests/run.sh unit|integration BUILD | fuzz FUZZ_BUILD |" \
+         "all BUILD [BUILD ...]" >&2
     exit 2
 }
 
@@ -121,6 +124,55 @@ run_integration() { # build
     [ "$f" -eq 0 ] || FAILED_SUITES+=("integration:$build")
 }
 
+# The fuzz smoke: every target of fuzz/ (fuzz/fuzz_*.c, built by `make
+# fuzz-build` into FUZZ_BUILD) runs each file of fuzz/corpus/T and
+# fuzz/regressions/T once, one process per file, so that a crash or a leak
+# (LeakSanitizer reports at exit) names its input. One test per input file.
+# A missing binary fails: clang comes with scripts/bootstrap.sh, not by luck.
+run_fuzz_input() { # binary input target
+    local out rc
+    out=$("$1" -timeout=10 -rss_limit_mb=2048 "$2" 2>&1)
+    rc=$?
+    if [ "$rc" -eq 0 ]; then
+        FUZZ_PASS=$((FUZZ_PASS + 1))
+        return
+    fi
+    echo "    not ok - fuzz $3: $2 (exit $rc)"
+    # what broke: the sanitizer's or the invariant's line and the top frames
+    printf '%s\n' "$out" | grep -E 'ERROR|runtime error|invariant broken|^ +#[0-3] ' |
+        head -n 8 | sed 's/^/      /'
+    FUZZ_FAIL=$((FUZZ_FAIL + 1))
+}
+
+run_fuzz() { # fuzz build folder
+    local dir=$1 src t bin input n start
+    FUZZ_PASS=0; FUZZ_FAIL=0
+    echo "== fuzz smoke ($dir)"
+    start=$(date +%s)
+    for src in fuzz/fuzz_*.c; do
+        t=$(basename "$src" .c) bin="$dir/$t" n=0
+        if [ ! -x "$bin" ]; then
+            echo "    not ok - fuzz $t: $bin is missing (make fuzz-build; it needs clang and"
+            echo "      libclang-rt-14-dev, which scripts/bootstrap.sh installs)"
+            FUZZ_FAIL=$((FUZZ_FAIL + 1))
+            continue
+        fi
+        for input in "fuzz/corpus/$t"/* "fuzz/regressions/$t"/*; do
+            [ -f "$input" ] || continue
+            n=$((n + 1))
+            run_fuzz_input "$bin" "$input" "$t"
+        done
+        if [ "$n" -eq 0 ]; then
+            echo "    not ok - fuzz $t: no inputs in fuzz/corpus/$t or fuzz/regressions/$t"
+            FUZZ_FAIL=$((FUZZ_FAIL + 1))
+        fi
+    done
+    echo "# fuzz smoke took $(($(date +%s) - start)) s"
+    summary "fuzz smoke $dir" "$FUZZ_PASS" "$FUZZ_FAIL" 0
+    add "$FUZZ_PASS" "$FUZZ_FAIL" 0
+    [ "$FUZZ_FAIL" -eq 0 ] || FAILED_SUITES+=("fuzz:$dir")
+}
+
 [ $# -ge 2 ] || usage
 mode=$1
 shift
@@ -133,11 +185,16 @@ case "$mode" in
         [ $# -eq 1 ] || usage
         run_integration "$1"
         ;;
+    fuzz)
+        [ $# -eq 1 ] || usage
+        run_fuzz "$1"
+        ;;
     all)
         for build in "$@"; do
             run_unit "$build"
             run_integration "$build"
         done
+        run_fuzz build/fuzz # one clang build, whatever the gcc builds
         ;;
     *)
         usage

@@ -205,11 +205,6 @@ static int resolve_limits(struct kiln_limits *dst, const struct kiln_limits *req
     return 0;
 }
 
-bool kiln_file_name_valid(const char *name)
-{
-    return box_path_valid(name);
-}
-
 static int validate_files(const struct kiln_request *req, char *err, size_t errlen)
 {
     if (req->nfiles == 0 || !req->files)

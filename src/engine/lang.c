@@ -215,7 +215,8 @@ static int set_command(struct parser *p, const struct key *k, const char *value)
     char **argv = argv_split(value, p->err, p->errlen);
     if (!argv)
         return err_prefix(p->err, p->errlen, k->name);
-    if (!argv[0]) {
+    /* `run = ""` is one word, but an empty one: no program to run. */
+    if (!argv[0] || !argv[0][0]) {
         argv_free(argv);
         return err_set(p->err, p->errlen, "%s: empty command", k->name);
     }

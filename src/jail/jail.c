@@ -268,29 +268,6 @@ void jail_slot_release(struct jail *j, unsigned slot)
     pthread_mutex_unlock(&j->lock);
 }
 
-bool box_path_valid(const char *name)
-{
-    size_t total = 0, comp = 0;
-    if (!name || !*name || *name == '/')
-        return false;
-    for (const char *p = name;; p++) {
-        if (*p == '/' || *p == '\0') {
-            const char *start = p - comp;
-            if (comp == 0 || (comp == 1 && start[0] == '.') ||
-                (comp == 2 && start[0] == '.' && start[1] == '.'))
-                return false;
-            if (*p == '\0')
-                return true;
-            comp = 0;
-        } else {
-            if ((unsigned char)*p < 0x20 || *p == 0x7f || ++comp > 255)
-                return false;
-        }
-        if (++total > 1024)
-            return false;
-    }
-}
-
 int jail_resolve_command(const char *name, char *path, size_t pathlen)
 {
     if (strchr(name, '/')) {

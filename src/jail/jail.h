@@ -16,6 +16,7 @@
 #include "jail/denials.h"
 #include "kiln.h"
 #include "util/buf.h"
+#include "jail/box_path.h"
 
 struct jail_config {
     unsigned slots;
@@ -73,11 +74,6 @@ int jail_run(struct jail *jail, unsigned slot, const struct jail_spec *spec,
              struct jail_outcome *out, char *err, size_t errlen);
 void jail_outcome_free(struct jail_outcome *out);
 void jail_files_free(struct jail_file *files, size_t n);
-
-/* True if name is a safe relative path for a file in /box: no leading '/',
- * no empty, "." or ".." component, no control characters, at most 255
- * bytes per component and 1024 in all. Async-signal-safe. */
-bool box_path_valid(const char *name);
 
 /* Finds a command the way execvp would inside the jail (PATH below), by
  * looking at the host's read-only directories the jail binds. */

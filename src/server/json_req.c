@@ -63,6 +63,21 @@ static int out_of_memory(struct jreq_error *e)
     return fail(e, 500, "internal_error", "out of memory");
 }
 
+/* How much of a client's (valid UTF-8) string a message quotes: at most
+ * QUOTE_MAX bytes, cut before a character, not inside one. The message
+ * goes out in a JSON string, and half a character is not UTF-8. */
+#define QUOTE_MAX 64
+static int quote_len(const char *s)
+{
+    size_t n = strnlen(s, QUOTE_MAX + 1);
+    if (n <= QUOTE_MAX)
+        return (int)n;
+    n = QUOTE_MAX;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80) /* s[n] continues a character */
+        n--;
+    return (int)n;
+}
+
 bool jreq_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -148,8 +163,8 @@ static int find_language(const struct jreq_ctx *ctx, const char *name, const str
     known_languages(ctx, known, sizeof known);
     const struct srv_lang *l = jreq_find_lang(ctx->langs, ctx->nlangs, name);
     if (!l)
-        return fail(e, 400, "unknown_language", "unknown language '%.64s'; known languages: %s",
-                    name, known);
+        return fail(e, 400, "unknown_language", "unknown language '%.*s'; known languages: %s",
+                    quote_len(name), name, known);
     if (!l->available)
         return fail(e, 400, "language_unavailable",
                     "language '%s' is not installed on this server; available: %s", l->name, known);
@@ -408,15 +423,15 @@ static int check_names(const struct jreq *r, struct jreq_error *e)
         const char *name = r->files[i].name;
         if (!kiln_file_name_valid(name))
             return fail(e, 400, "invalid_field",
-                        "field 'files[%zu].name': '%.64s' is not a relative path without '..'", i,
-                        name);
+                        "field 'files[%zu].name': '%.*s' is not a relative path without '..'", i,
+                        quote_len(name), name);
         if (i == 0 && strchr(name, '/'))
             return fail(e, 400, "invalid_field",
                         "field 'files[0].name': the entry file must be at the top level");
         for (size_t k = 0; k < i; k++)
             if (!strcmp(r->files[k].name, name))
-                return fail(e, 400, "invalid_field", "field 'files[%zu].name': '%.64s' is given "
-                            "twice", i, name);
+                return fail(e, 400, "invalid_field", "field 'files[%zu].name': '%.*s' is given "
+                            "twice", i, quote_len(name), name);
     }
     return 0;
 }
@@ -454,8 +469,8 @@ static int check_version(const struct srv_lang *l, const char *version, struct j
     if (!strcmp(version, "*") || !strcmp(version, l->version))
         return 0;
     return fail(e, 400, "unknown_version",
-                "%s-%.64s runtime is unknown; this server has %s %s (or ask for version \"*\")",
-                l->name, version, l->name, l->version);
+                "%s-%.*s runtime is unknown; this server has %s %s (or ask for version \"*\")",
+                l->name, quote_len(version), version, l->name, l->version);
 }
 
 int jreq_parse_v2(const char *body, size_t len, const struct jreq_ctx *ctx, struct jreq *out,

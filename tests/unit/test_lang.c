@@ -309,6 +309,10 @@ static void test_error_env_and_commands(void **state)
     expect_error(BASE "env = A=1\nenv = A=2\n", "t.lang:6: ", "env: 'A' set twice");
     expect_line5_error("compile = gcc \"-DX=1", "compile: unterminated quote");
     expect_line5_error("compile =", "compile: empty command");
+    /* one word, but empty: no program (found by fuzz_lang) */
+    expect_line5_error("compile = \"\" -O2", "compile: empty command");
+    expect_error("name = t\nsource = m.t\nversion = v\nrun = \"\"\n", "t.lang:4: ",
+                 "run: empty command");
     expect_error("name = t\nsource = m.t\nversion = \"\nrun = r\n", "t.lang:3: ",
                  "version: unterminated quote");
 

@@ -330,6 +330,34 @@ static void test_v2_names(void **state)
             "twice");
 }
 
+/* A client's string quoted in a message is cut at 64 bytes, before a
+ * character rather than inside it: the message goes out as JSON, and half
+ * a character is not UTF-8 (found by fuzz_json_v2). */
+static void test_quotes_cut_between_characters(void **state)
+{
+    (void)state;
+    char a63[64], body[512];
+    memset(a63, 'a', 63);
+    a63[63] = '\0';
+    static const char *const bodies[] = {
+        /* \xc3\xa9 (e acute) takes bytes 64 and 65 of each quoted string */
+        "{\"language\":\"python\",\"version\":\"*\",\"files\":[{\"content\":\"1\"},"
+        "{\"name\":\"%s\xc3\xa9/../x\",\"content\":\"2\"}]}",
+        "{\"language\":\"%s\xc3\xa9\",\"version\":\"*\",\"files\":[{\"content\":\"1\"}]}",
+        "{\"language\":\"py\",\"version\":\"%s\xc3\xa9\",\"files\":[{\"content\":\"1\"}]}",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+        struct jreq r;
+        struct jreq_error e;
+        snprintf(body, sizeof body, bodies[i], a63);
+        assert_int_equal(parse(2, body, &r, &e), -1);
+        assert_true(jreq_utf8_valid(e.message, strlen(e.message)));
+        assert_non_null(strstr(e.message, a63));
+        assert_null(strstr(e.message, "\xc3"));
+        jreq_free(&r);
+    }
+}
+
 static void test_v2_limits(void **state)
 {
     (void)state;
@@ -432,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_v2_encodings),
         cmocka_unit_test(test_v2_errors),
         cmocka_unit_test(test_v2_names),
+        cmocka_unit_test(test_quotes_cut_between_characters),
         cmocka_unit_test(test_v2_limits),
         cmocka_unit_test(test_find_lang),
         cmocka_unit_test(test_codec),
