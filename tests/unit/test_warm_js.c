@@ -7,7 +7,6 @@
  * build/kiln_v8.so. (The V8 runtime's own unit test is test_v8.) */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <ftw.h>
 #include <glob.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -318,29 +317,30 @@ static int count_lines(const char *path)
     return n;
 }
 
-static int ndirs;
-
-static int count_dir(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)path;
-    (void)sb;
-    (void)ftw;
-    ndirs += type == FTW_D;
-    return 0;
-}
-
-/* Every cgroup folder of this engine, whatever the hierarchy. */
+/* This engine's cgroup folders ("<engine pid>-<tag>" and its slots), in
+ * whichever hierarchies exist: other engines on the host do not count. */
 static int count_cgroups(void)
 {
     static const char *const roots[] = {
-        "/sys/fs/cgroup/" CGROUP_NAME,        "/sys/fs/cgroup/memory/" CGROUP_NAME,
-        "/sys/fs/cgroup/pids/" CGROUP_NAME,   "/sys/fs/cgroup/cpuacct/" CGROUP_NAME,
-        "/sys/fs/cgroup/cpu,cpuacct/" CGROUP_NAME,
+        "/sys/fs/cgroup", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids",
+        "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup/cpu,cpuacct",
     };
-    ndirs = 0;
-    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
-        nftw(roots[i], count_dir, 16, FTW_PHYS);
-    return ndirs;
+    int n = 0;
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        char pattern[256];
+        glob_t g;
+        snprintf(pattern, sizeof pattern, "%s/%s/%d-*/", roots[i], CGROUP_NAME, (int)getpid());
+        if (glob(pattern, GLOB_MARK, NULL, &g) == 0) {
+            n += (int)g.gl_pathc;
+            globfree(&g);
+        }
+        snprintf(pattern, sizeof pattern, "%s/%s/%d-*/*/", roots[i], CGROUP_NAME, (int)getpid());
+        if (glob(pattern, GLOB_MARK, NULL, &g) == 0) {
+            n += (int)g.gl_pathc;
+            globfree(&g);
+        }
+    }
+    return n;
 }
 
 /* Processes in this engine's slot cgroups ("<engine pid>-<tag>/slotN"),
