@@ -37,6 +37,13 @@
 #define DRAIN_TIMEOUT_MS 5000
 #define CPU_CHECK_MIN_MS 2
 #define CPU_CHECK_MAX_MS 100
+/* The loop's own times, in ms of CLOCK_MONOTONIC (0: not yet). */
+struct supervise_clock {
+    int64_t started_at;     /* the program started (or the loop saw it had) */
+    int64_t exited_at;      /* the keeper reported the program's exit */
+    int64_t next_cpu_check; /* when the slot's CPU counter is read next */
+};
+
 /* Bound on what the keeper may send back, whatever the tmpfs sizes. */
 #define COLLECT_MAX_BYTES (256u << 20)
 
@@ -211,9 +218,33 @@ static int read_message(struct supervision *s, struct jail_outcome *o, char *msg
     return rc;
 }
 
+/* When a CPU budget of cpu_left ms could at the earliest be spent: in
+ * cpu_left / CPUs, clamped to CPU_CHECK_MIN_MS..CPU_CHECK_MAX_MS. */
+static int64_t cpu_check_wait(const struct supervision *s, int64_t cpu_left)
+{
+    int64_t wait = cpu_left / (s->ncpus ? s->ncpus : 1);
+    return wait < CPU_CHECK_MIN_MS ? CPU_CHECK_MIN_MS : wait > CPU_CHECK_MAX_MS ? CPU_CHECK_MAX_MS : wait;
+}
+
+/* Reads the slot's CPU counter; returns the budget left (ms) and sets the
+ * time of the next reading. */
+static int64_t check_cpu(struct supervision *s, int64_t now, int64_t *next_check)
+{
+    if (cg_slot_cpu_ns(s->cg, &s->cpu_ns, NULL, 0) < 0) {
+        *next_check = INT64_MAX; /* no accounting: the wall limit still holds */
+        return 1;
+    }
+    int64_t cpu_left = (int64_t)s->limits->cpu_ms + s->grace_ms - (int64_t)(s->cpu_ns / 1000000);
+    *next_check = now + cpu_check_wait(s, cpu_left);
+    return cpu_left;
+}
+
 /* Milliseconds until the next thing the loop must check, or -1 to wait
- * for fds only. Kills the run when a deadline has passed. */
-static int next_timeout(struct supervision *s, int64_t t0, int64_t *started_at, int64_t *exited_at)
+ * for fds only. Kills the run when a deadline has passed. The cgroup is
+ * read only when a CPU check is due, not on every wake-up: a short run
+ * wakes the loop four or five times (output, end of file, the report), and
+ * each reading costs an open, two reads and a close of a cgroup file. */
+static int next_timeout(struct supervision *s, int64_t t0, struct supervise_clock *c)
 {
     int64_t now = mono_ms();
     if (s->kill_reason != KILN_OK)
@@ -224,41 +255,35 @@ static int next_timeout(struct supervision *s, int64_t t0, int64_t *started_at, 
         return s->kill_reason ? -1 : (int)(t0 + SETUP_TIMEOUT_MS - now);
     }
     if (s->exited) {
-        if (!*exited_at)
-            *exited_at = now;
-        if (now - *exited_at >= COLLECT_TIMEOUT_MS)
+        if (!c->exited_at)
+            c->exited_at = now;
+        if (now - c->exited_at >= COLLECT_TIMEOUT_MS)
             kill_run(s, KILN_XX, "collecting files took over %u ms", COLLECT_TIMEOUT_MS);
-        return s->kill_reason ? -1 : (int)(*exited_at + COLLECT_TIMEOUT_MS - now);
+        return s->kill_reason ? -1 : (int)(c->exited_at + COLLECT_TIMEOUT_MS - now);
     }
-    if (!*started_at)
-        *started_at = now;
-    int64_t wall_left = *started_at + s->limits->wall_ms + s->grace_ms - now;
+    if (!c->started_at) {
+        c->started_at = now;
+        /* The slot's counters were read when it was prepared: the whole
+         * budget is left, and the first check can wait. */
+        c->next_cpu_check = now + cpu_check_wait(s, (int64_t)s->limits->cpu_ms);
+    }
+    int64_t wall_left = c->started_at + s->limits->wall_ms + s->grace_ms - now;
     if (wall_left <= 0) {
         kill_run(s, KILN_TO, "wall time limit of %u ms exceeded", s->limits->wall_ms);
         return -1;
     }
-    if (cg_slot_cpu_ns(s->cg, &s->cpu_ns, NULL, 0) == 0) {
-        int64_t cpu_left =
-            (int64_t)s->limits->cpu_ms + s->grace_ms - (int64_t)(s->cpu_ns / 1000000);
-        if (cpu_left <= 0) {
-            kill_run(s, KILN_TO, "CPU time limit of %u ms exceeded", s->limits->cpu_ms);
-            return -1;
-        }
-        int64_t check = cpu_left / (s->ncpus ? s->ncpus : 1);
-        if (check < CPU_CHECK_MIN_MS)
-            check = CPU_CHECK_MIN_MS;
-        if (check > CPU_CHECK_MAX_MS)
-            check = CPU_CHECK_MAX_MS;
-        if (check < wall_left)
-            wall_left = check;
+    if (now >= c->next_cpu_check && check_cpu(s, now, &c->next_cpu_check) <= 0) {
+        kill_run(s, KILN_TO, "CPU time limit of %u ms exceeded", s->limits->cpu_ms);
+        return -1;
     }
-    return (int)wall_left;
+    return (int)(c->next_cpu_check - now < wall_left ? c->next_cpu_check - now : wall_left);
 }
 
 int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t errlen)
 {
     s->started_at_ns = mono_ns();
-    int64_t t0 = mono_ms(), started_at = 0, exited_at = 0;
+    int64_t t0 = mono_ms();
+    struct supervise_clock clock = { 0 };
     size_t msg_cap = sizeof(struct msg_hdr) + MSG_PAYLOAD_MAX, collected = 0;
     char *msg = malloc(msg_cap);
     int rc = 0;
@@ -274,7 +299,7 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             { .fd = s->listener, .events = POLLIN },
             { .fd = s->kill_reason == KILN_OK ? s->hangup_fd : -1, .events = POLLRDHUP },
         };
-        int timeout = next_timeout(s, t0, &started_at, &exited_at);
+        int timeout = next_timeout(s, t0, &clock);
         int n = poll(pfd, 5, timeout);
         if (n < 0 && errno != EINTR) {
             kill_run(s, KILN_XX, "poll failed (%u)", (unsigned)errno);
@@ -315,8 +340,8 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
     free(msg);
     /* Without the keeper's EXITED (it was killed), the wall time is the
      * supervisor's own observation, from STARTED to the kill. */
-    if (started_at && s->wall_ns == 0)
-        s->wall_ns = ((s->killed_at_ms ? s->killed_at_ms : mono_ms()) - started_at) * 1000000;
+    if (clock.started_at && s->wall_ns == 0)
+        s->wall_ns = ((s->killed_at_ms ? s->killed_at_ms : mono_ms()) - clock.started_at) * 1000000;
     int *fds[] = { &s->chan, &s->out_fd, &s->err_fd, &s->listener };
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
         if (*fds[i] >= 0) {
