@@ -343,12 +343,10 @@ int cg_read_u64(int dirfd, const char *dir, const char *file, uint64_t *out, cha
     return rc;
 }
 
-int cg_read_key_u64(int dirfd, const char *dir, const char *file, const char *key,
-                    uint64_t *out, bool *found, char *err, size_t errlen)
+/* Finds "key value" among the lines of buf (which it cuts up). */
+static int parse_key_u64(char *buf, const char *what, const char *key, uint64_t *out, bool *found,
+                         char *err, size_t errlen)
 {
-    char buf[4096];
-    if (cg_read_file(dirfd, dir, file, buf, sizeof buf, err, errlen) < 0)
-        return -1;
     size_t kl = strlen(key);
     *out = 0;
     for (char *line = buf; *line;) {
@@ -358,7 +356,7 @@ int cg_read_key_u64(int dirfd, const char *dir, const char *file, const char *ke
         if (strncmp(line, key, kl) == 0 && line[kl] == ' ') {
             if (cg_parse_u64(line + kl + 1, out) < 0) {
                 errno = EINVAL;
-                return err_set(err, errlen, "read %s/%s: bad line \"%.40s\"", dir, file, line);
+                return err_set(err, errlen, "read %s: bad line \"%.40s\"", what, line);
             }
             if (found)
                 *found = true;
@@ -371,7 +369,39 @@ int cg_read_key_u64(int dirfd, const char *dir, const char *file, const char *ke
         return 0;
     }
     errno = ENOENT;
-    return err_set(err, errlen, "read %s/%s: no \"%s\" line", dir, file, key);
+    return err_set(err, errlen, "read %s: no \"%s\" line", what, key);
+}
+
+int cg_read_key_u64(int dirfd, const char *dir, const char *file, const char *key,
+                    uint64_t *out, bool *found, char *err, size_t errlen)
+{
+    char buf[4096], what[PATH_MAX + NAME_MAX + 2];
+    if (cg_read_file(dirfd, dir, file, buf, sizeof buf, err, errlen) < 0)
+        return -1;
+    snprintf(what, sizeof what, "%s/%s", dir, file);
+    return parse_key_u64(buf, what, key, out, found, err, errlen);
+}
+
+int cg_fd_read_key_u64(int fd, const char *what, const char *key, uint64_t *out, bool *found,
+                       char *err, size_t errlen)
+{
+    char buf[4096];
+    ssize_t n = fd_read_at0(fd, buf, sizeof buf);
+    if (n < 0)
+        return err_set(err, errlen, "read %s: %m", what);
+    if ((size_t)n == sizeof buf) {
+        errno = EFBIG;
+        return err_set(err, errlen, "read %s: more than %zu bytes", what, sizeof buf - 1);
+    }
+    buf[n] = '\0';
+    return parse_key_u64(buf, what, key, out, found, err, errlen);
+}
+
+int cg_kept_fd(struct cg_slot *slot, int which, int ctl, const char *file, int flags)
+{
+    if (slot->kept_fd[which] < 0)
+        slot->kept_fd[which] = cg_open(slot->dirfd[ctl], file, flags);
+    return slot->kept_fd[which];
 }
 
 int cg_fd_read_u64(int fd, const char *what, uint64_t *out, char *err, size_t errlen)
@@ -657,6 +687,9 @@ static void slot_free(struct cg_slot *slot, bool remove_all)
 {
     if (slot->ops->release)
         slot->ops->release(slot);
+    for (int i = 0; i < CG_NKEPT; i++)
+        if (slot->kept_fd[i] >= 0)
+            close(slot->kept_fd[i]);
     for (int i = 0; i < CG_NCTL; i++) {
         if (!cg_slot_dir_is_first(slot, i))
             continue;
@@ -700,6 +733,8 @@ struct cg_slot *cg_slot_create(const struct cg_host *host, const char *group, ch
     }
     for (int i = 0; i < CG_NCTL; i++)
         slot->dirfd[i] = -1;
+    for (int i = 0; i < CG_NKEPT; i++)
+        slot->kept_fd[i] = -1;
     slot->peak_fd = -1;
     slot->ops = host->version == CG_V1 ? &cg_v1_ops : &cg_v2_ops;
     if (slot->ops->create(slot, host, group, err, errlen) < 0 ||

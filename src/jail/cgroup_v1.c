@@ -2,9 +2,12 @@
  * each of the memory, pids and cpuacct hierarchies (pids and cpuacct
  * optional). Documentation/admin-guide/cgroup-v1/memory.rst. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jail/cgroup_impl.h"
 #include "util/err.h"
@@ -66,30 +69,54 @@ static int v1_set_limits(struct cg_slot *slot, uint64_t mem_bytes, uint32_t pids
                          errlen);
 }
 
+/* The files every run reads go through fds kept open (cg_kept_fd). */
+static int v1_kept(struct cg_slot *slot, int which, int ctl, const char *file, int flags,
+                   char *what, size_t whatlen, char *err, size_t errlen)
+{
+    snprintf(what, whatlen, "%s/%s", slot->path[ctl], file);
+    int fd = cg_kept_fd(slot, which, ctl, file, flags);
+    if (fd < 0)
+        err_set(err, errlen, "open %s: %m", what);
+    return fd;
+}
+
 static int v1_read_cpu(struct cg_slot *slot, uint64_t *ns, char *err, size_t errlen)
 {
+    char what[PATH_MAX + 32];
     *ns = 0;
     if (slot->dirfd[CG_CTL_CPU] < 0)
         return 0;
-    return cg_read_u64(slot->dirfd[CG_CTL_CPU], slot->path[CG_CTL_CPU], "cpuacct.usage", ns, err,
-                       errlen);
+    int fd = v1_kept(slot, CG_KEPT_CPU, CG_CTL_CPU, "cpuacct.usage", O_RDONLY, what, sizeof what,
+                     err, errlen);
+    return fd < 0 ? -1 : cg_fd_read_u64(fd, what, ns, err, errlen);
 }
 
 /* memory.oom_control: "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n"; the
  * oom_kill line came with Linux 4.13. */
 static int v1_read_oom(struct cg_slot *slot, uint64_t *kills, char *err, size_t errlen)
 {
-    return cg_read_key_u64(slot->dirfd[CG_CTL_MEMORY], slot->path[CG_CTL_MEMORY],
-                           "memory.oom_control", "oom_kill", kills, &slot->has_oom_kill, err,
-                           errlen);
+    char what[PATH_MAX + 32];
+    int fd = v1_kept(slot, CG_KEPT_OOM, CG_CTL_MEMORY, "memory.oom_control", O_RDONLY, what,
+                     sizeof what, err, errlen);
+    return fd < 0 ? -1 :
+                    cg_fd_read_key_u64(fd, what, "oom_kill", kills, &slot->has_oom_kill, err, errlen);
+}
+
+/* memory.max_usage_in_bytes, read and written (a write of 0 resets it). */
+static int v1_peak_fd(struct cg_slot *slot, char *what, size_t whatlen, char *err, size_t errlen)
+{
+    return v1_kept(slot, CG_KEPT_PEAK, CG_CTL_MEMORY, V1_PEAK, O_RDWR, what, whatlen, err, errlen);
 }
 
 static int v1_prepare(struct cg_slot *slot, char *err, size_t errlen)
 {
     /* Writing 0 sets the high-water mark to the current usage. */
-    if (cg_write_file(slot->dirfd[CG_CTL_MEMORY], slot->path[CG_CTL_MEMORY], V1_PEAK, "0", err,
-                      errlen) < 0)
+    char what[PATH_MAX + 32];
+    int fd = v1_peak_fd(slot, what, sizeof what, err, errlen);
+    if (fd < 0)
         return -1;
+    if (pwrite(fd, "0", 1, 0) != 1)
+        return err_set(err, errlen, "write %s: %m", what);
     /* Baselines rather than writing 0 to cpuacct.usage: a read is enough,
      * and v2's counters, which cannot be reset, work the same way. */
     if (v1_read_cpu(slot, &slot->cpu_base, err, errlen) < 0)
@@ -113,9 +140,11 @@ static int v1_cpu_ns(struct cg_slot *slot, uint64_t *ns, char *err, size_t errle
 static int v1_usage(struct cg_slot *slot, struct cg_usage *out, char *err, size_t errlen)
 {
     uint64_t kills;
+    char what[PATH_MAX + 32];
+    int peak = -1;
     if (v1_cpu_ns(slot, &out->cpu_ns, err, errlen) < 0 ||
-        cg_read_u64(slot->dirfd[CG_CTL_MEMORY], slot->path[CG_CTL_MEMORY], V1_PEAK,
-                    &out->mem_peak_bytes, err, errlen) < 0 ||
+        (peak = v1_peak_fd(slot, what, sizeof what, err, errlen)) < 0 ||
+        cg_fd_read_u64(peak, what, &out->mem_peak_bytes, err, errlen) < 0 ||
         v1_read_oom(slot, &kills, err, errlen) < 0)
         return -1;
     out->oom_kills = cg_since(kills, slot->oom_base);
