@@ -112,6 +112,15 @@ static void test_semantics(void **state)
     expect("print(__name__, __file__)", NULL, KILN_OK, 0, "__main__ /box/main.py\n");
     expect("import atexit; atexit.register(lambda: print('bye')); print('hi')", NULL, KILN_OK, 0,
            "hi\nbye\n");
+    /* The zygote's imports and the child's rehearsal leave nothing in the
+     * program's globals: only what `python3 main.py` shows. */
+    expect("print(sorted(globals()))", NULL, KILN_OK, 0,
+           "['__annotations__', '__builtins__', '__cached__', '__doc__', '__file__', '__loader__', "
+           "'__name__', "
+           "'__package__', '__spec__']\n");
+    expect("import sys; print(sys.path[0], 'json' in sys.modules)", NULL, KILN_OK, 0,
+           "/box True\n");
+    expect("import sys; print('x', file=sys.stderr); print(1)", NULL, KILN_OK, 0, "1\n");
     struct kiln_result r;
     py("def f():\n    raise KeyError('k')\nf()", NULL, &r);
     assert_int_equal(r.status, KILN_RE);
