@@ -197,8 +197,14 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libkiln.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkiln.a $(LDLIBS)
 
-bench: all $(BUILD)/bench/jail_overhead
+# fork_floor: the cost of a fresh process from each warm runtime's image,
+# without the jail (the ceiling under kiln bench's runs/s).
+bench: all $(BUILD)/bench/jail_overhead $(BUILD)/bench/fork_floor
 	$(BUILD)/bench/jail_overhead -n $(or $(RUNS),100)
+	for l in python javascript typescript; do \
+		$(BUILD)/bench/fork_floor -l $$l -m exit -n $(or $(RUNS),500) -j 2 && \
+		$(BUILD)/bench/fork_floor -l $$l -m run -n $(or $(RUNS),500) -j 2 || exit 1; \
+	done
 
 format:
 	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(SERVER_SRCS) $(wildcard src/*/*.h) include/kiln.h

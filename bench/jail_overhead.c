@@ -20,30 +20,13 @@
 #include <unistd.h>
 
 #include "jail/jail.h"
+#include "stats.h"
 
 extern char **environ;
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double pct(double *v, int n, double p)
-{
-    return v[(int)(p * (n - 1) + 0.5)];
-}
-
 static void report(const char *what, double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    sort_us(v, n);
     printf("%-34s median %8.0f us   p95 %8.0f us   p99 %8.0f us\n", what, pct(v, n, 0.5),
            pct(v, n, 0.95), pct(v, n, 0.99));
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "runtime/v8.h"
+#include "stats.h"
 
 struct sample {
     double prepare_us, run_us, total_us;
@@ -35,19 +36,6 @@ static long minor_faults(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_minflt;
-}
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 static void child(int wfd, const char *code, bool ts)
@@ -76,8 +64,8 @@ static void child(int wfd, const char *code, bool ts)
 
 static void report(const char *what, double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    printf("  %-22s p50 %9.1f us   p95 %9.1f us\n", what, v[n / 2], v[(n * 95) / 100]);
+    sort_us(v, n);
+    printf("  %-22s p50 %9.1f us   p95 %9.1f us\n", what, pct(v, n, 0.5), pct(v, n, 0.95));
 }
 
 static int bench(const char *label, const char *code, bool ts, int n, int parallel)
@@ -127,9 +115,10 @@ static int bench(const char *label, const char *code, bool ts, int n, int parall
         report("v8rt_prepare", prep, ok);
         report("v8rt_run", run, ok);
         report("fork to reaped", total, ok);
-        qsort(pf, (size_t)ok, sizeof *pf, cmp_double);
-        qsort(rf, (size_t)ok, sizeof *rf, cmp_double);
-        printf("  %-22s prepare %.0f, run %.0f\n", "page faults (p50)", pf[ok / 2], rf[ok / 2]);
+        sort_us(pf, ok);
+        sort_us(rf, ok);
+        printf("  %-22s prepare %.0f, run %.0f\n", "page faults (p50)", pct(pf, ok, 0.5),
+               pct(rf, ok, 0.5));
     }
     close(fds[0]);
     close(fds[1]);
