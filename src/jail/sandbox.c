@@ -47,9 +47,14 @@ int sandbox_enter(const struct sandbox *sb, const char **what)
     /* Bounding set first (needs CAP_SETPCAP), then the ids: setresuid to a
      * non-zero uid clears the permitted and effective sets. */
     *what = "drop capabilities";
+    /* Capabilities are numbered 0..CAP_LAST_CAP without gaps, and EINVAL
+     * means past the last one this kernel knows: the rest are invalid too. */
     for (int cap = 0; cap <= 63; cap++)
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+            if (errno == EINVAL && cap > 0)
+                break;
             return -1;
+        }
     if ((*what = "setgroups", syscall(SYS_setgroups, 0, NULL)) < 0 ||
         (*what = "setresgid", syscall(SYS_setresgid, sb->uid, sb->uid, sb->uid)) < 0 ||
         (*what = "setresuid", syscall(SYS_setresuid, sb->uid, sb->uid, sb->uid)) < 0 ||
