@@ -294,12 +294,11 @@ $(V8_TEST): tests/unit/test_v8.c $(BUILD)/libkiln_v8.a
 # not instrumented, and V8's JIT code is invisible to ASan).
 check test-unit: $(V8_TEST)
 
-$(BUILD)/bench/v8_bench: bench/v8_bench.c $(BUILD)/libkiln_v8.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkiln_v8.a $(V8_LIBS)
-
-bench-v8: $(BUILD)/bench/v8_bench
-	$(BUILD)/bench/v8_bench -n $(or $(RUNS),200)
+# The V8 runtime in the zygote's pattern, children one at a time: prepare,
+# run, page faults, CPU per child (bench/fork_floor.c, through kiln_v8.so).
+bench-v8: $(BUILD)/bench/fork_floor $(V8_SO)
+	$(BUILD)/bench/fork_floor -l javascript -n $(or $(RUNS),200)
+	$(BUILD)/bench/fork_floor -l typescript -n $(or $(RUNS),200)
 
 -include $(V8_OBJS:.o=.d)
 

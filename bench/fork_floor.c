@@ -8,15 +8,20 @@
  *
  *   exit     fork, _exit(0): the cost of a fresh copy of the image
  *   run      fork, the runtime's after-fork hook, prepare (the warm-up a
- *            zygote child does before its request), run a hello world with
+ *            zygote child does before its request), run the program with
  *            stdout on /dev/null, _exit: what a warm child does, less the jail
  *
  * Prints the wall time from fork to reaped (p50, p95), the CPU time per
  * child (the child's own and the parent's fork, from getrusage), and the
  * ceiling that CPU time puts on runs per second on this machine's CPUs.
- * The engine's warm runs cannot go faster than that ceiling.
+ * The engine's warm runs cannot go faster than that ceiling. In run mode a
+ * child also reports how long its prepare and its run took and how many
+ * page faults each caused.
  *
- *   build/bench/fork_floor [-l python|javascript|typescript] [-m exit|run] [-n N] [-j PARALLEL]
+ *   build/bench/fork_floor [-l python|javascript|typescript] [-m exit|run]
+ *                          [-n N] [-j PARALLEL] [-c CODE]
+ *
+ * CODE (default: a hello world) is the program, in the language given.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -43,6 +48,18 @@ static const struct hello HELLOS[] = {
     { &typescript_runtime, "main.ts", "const n: number = 2 + 2;\nconsole.log(n);\n" },
 };
 
+/* What a child in run mode reports through the pipe. */
+struct sample {
+    double prepare_us, run_us;
+    long prepare_faults, run_faults;
+};
+
+/* The samples of n children, and the wall time of each from fork to reaped. */
+struct samples {
+    double *wall, *prepare, *run, *prepare_faults, *run_faults;
+    int n;
+};
+
 static double cpu_us(int who)
 {
     struct rusage ru;
@@ -51,7 +68,14 @@ static double cpu_us(int who)
            (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
-static _Noreturn void child(const struct hello *h, bool run)
+static long minor_faults(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
+
+static _Noreturn void child(const struct hello *h, bool run, int report)
 {
     if (!run)
         _exit(0);
@@ -63,31 +87,44 @@ static _Noreturn void child(const struct hello *h, bool run)
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
         _exit(99);
+    struct sample s;
+    long f0 = minor_faults();
+    double t0 = now_us();
     if (h->rt->prepare && h->rt->prepare(&l, err, sizeof err) < 0)
         _exit(98);
+    double t1 = now_us();
+    long f1 = minor_faults();
     struct zygote_job job = { .entry = h->file, .cpu_ms = l.cpu_ms, .wall_ms = l.wall_ms };
-    _exit(h->rt->run(&job) == 0 ? 0 : 97);
+    int rc = h->rt->run(&job);
+    s = (struct sample){ .prepare_us = t1 - t0, .run_us = now_us() - t1,
+                         .prepare_faults = f1 - f0, .run_faults = minor_faults() - f1 };
+    if (write(report, &s, sizeof s) != (ssize_t)sizeof s)
+        _exit(97);
+    _exit(rc == 0 ? 0 : 96);
 }
 
-/* Forks n children, `parallel` in flight; fills wall[] (us, fork to reaped). */
-static int fork_children(const struct hello *h, bool run, int n, int parallel, double *wall)
+/* Forks s->n children, `parallel` in flight; returns how many failed. */
+static int fork_children(const struct hello *h, bool run, int parallel, struct samples *s)
 {
-    double *started = calloc((size_t)n, sizeof *started);
-    pid_t *pids = calloc((size_t)n, sizeof *pids);
-    int launched = 0, done = 0, failed = 0, inflight = 0;
-    if (!started || !pids)
-        return -1;
-    while (done < n) {
-        while (inflight < parallel && launched < n) {
+    double *started = calloc((size_t)s->n, sizeof *started);
+    pid_t *pids = calloc((size_t)s->n, sizeof *pids);
+    int launched = 0, done = 0, ok = 0, inflight = 0, report[2];
+    if (!started || !pids || pipe2(report, O_CLOEXEC) < 0) {
+        free(started);
+        free(pids);
+        return s->n;
+    }
+    while (done < s->n) {
+        while (inflight < parallel && launched < s->n) {
             h->rt->before_fork();
             started[launched] = now_us();
             pid_t pid = fork();
             if (pid == 0)
-                child(h, run);
+                child(h, run, report[1]);
             h->rt->after_fork_parent();
             if (pid < 0) {
                 perror("fork");
-                failed = n;
+                done = s->n;
                 break;
             }
             pids[launched++] = pid;
@@ -98,29 +135,65 @@ static int fork_children(const struct hello *h, bool run, int n, int parallel, d
         if (pid < 0)
             break;
         inflight--;
+        done++;
         int i = 0;
         while (i < launched && pids[i] != pid)
             i++;
-        wall[done++] = now_us() - started[i];
-        failed += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+        struct sample smp = { 0 };
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+            (run && read(report[0], &smp, sizeof smp) != (ssize_t)sizeof smp))
+            continue;
+        s->wall[ok] = now_us() - started[i];
+        s->prepare[ok] = smp.prepare_us;
+        s->run[ok] = smp.run_us;
+        s->prepare_faults[ok] = (double)smp.prepare_faults;
+        s->run_faults[ok] = (double)smp.run_faults;
+        ok++;
     }
+    close(report[0]);
+    close(report[1]);
     free(started);
     free(pids);
+    int failed = s->n - ok;
+    s->n = ok;
     return failed;
+}
+
+static void print_pct(const char *what, double *v, int n, const char *unit)
+{
+    sort_us(v, n);
+    printf("  %-16s p50 %8.0f%s, p95 %8.0f%s\n", what, pct(v, n, 0.5), unit, pct(v, n, 0.95),
+           unit);
+}
+
+/* Writes the program into a fresh folder and makes it the working
+ * directory: the runtime reads it from there, as from /box. */
+static int enter_program_dir(const char *file, const char *code, char *dir)
+{
+    FILE *f = NULL;
+    if (!mkdtemp(dir) || chdir(dir) < 0 || !(f = fopen(file, "w")) || fputs(code, f) < 0) {
+        perror("fork_floor: the program's folder");
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    return fclose(f) == 0 ? 0 : -1;
 }
 
 static int usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [-l python|javascript|typescript] [-m exit|run] [-n N] [-j PARALLEL]\n",
+    fprintf(stderr,
+            "usage: %s [-l python|javascript|typescript] [-m exit|run] [-n N] [-j PARALLEL]"
+            " [-c CODE]\n",
             argv0);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    const char *lang = "python", *mode = "run";
+    const char *lang = "python", *mode = "run", *code = NULL;
     int n = 1000, parallel = 1, opt;
-    while ((opt = getopt(argc, argv, "l:m:n:j:")) != -1) {
+    while ((opt = getopt(argc, argv, "l:m:n:j:c:")) != -1) {
         if (opt == 'l')
             lang = optarg;
         else if (opt == 'm')
@@ -129,6 +202,8 @@ int main(int argc, char **argv)
             n = atoi(optarg) > 0 ? atoi(optarg) : 1;
         else if (opt == 'j')
             parallel = atoi(optarg) > 0 ? atoi(optarg) : 1;
+        else if (opt == 'c')
+            code = optarg;
         else
             return usage(argv[0]);
     }
@@ -140,38 +215,43 @@ int main(int argc, char **argv)
     if (!h || (!run && strcmp(mode, "exit")))
         return usage(argv[0]);
 
-    /* The hello world is read from the working directory, as from /box. */
     char dir[] = "/tmp/kiln-fork-floor-XXXXXX", err[256] = "", version[64] = "";
-    FILE *f = NULL;
-    if (!mkdtemp(dir) || chdir(dir) < 0 || !(f = fopen(h->file, "w")) || fputs(h->code, f) < 0 ||
-        fclose(f) != 0) {
-        perror("fork_floor: the hello world's folder");
+    if (enter_program_dir(h->file, code ? code : h->code, dir) < 0)
         return 1;
-    }
-    if ((h->rt->missing && h->rt->missing()) || (h->rt->load && h->rt->load(err, sizeof err) < 0) ||
+    const char *missing = h->rt->missing ? h->rt->missing() : NULL;
+    if (missing || (h->rt->load && h->rt->load(err, sizeof err) < 0) ||
         h->rt->init(version, sizeof version, err, sizeof err) < 0) {
-        fprintf(stderr, "fork_floor: %s: %s\n", lang,
-                err[0] ? err : h->rt->missing ? h->rt->missing() : "cannot start");
+        fprintf(stderr, "fork_floor: %s: %s\n", lang, missing ? missing : err);
         return 1;
     }
-    double *wall = calloc((size_t)n, sizeof *wall);
+    struct samples s = { .n = n };
+    double **cols[] = { &s.wall, &s.prepare, &s.run, &s.prepare_faults, &s.run_faults };
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        if (!(*cols[i] = calloc((size_t)n, sizeof(double))))
+            return 1;
     double cpu0 = cpu_us(RUSAGE_SELF) + cpu_us(RUSAGE_CHILDREN), t0 = now_us();
-    int failed = wall ? fork_children(h, run, n, parallel, wall) : -1;
+    int failed = fork_children(h, run, parallel, &s);
     double secs = (now_us() - t0) / 1e6;
     double cpu = (cpu_us(RUSAGE_SELF) + cpu_us(RUSAGE_CHILDREN) - cpu0) / n;
     unlink(h->file);
     rmdir(dir);
-    if (failed != 0) {
-        fprintf(stderr, "fork_floor: %d of %d children failed\n", failed < 0 ? n : failed, n);
+    if (failed) {
+        fprintf(stderr, "fork_floor: %d of %d children failed\n", failed, n);
         return 1;
     }
-    sort_us(wall, n);
     long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-    printf("%s %s (%s), %d children, %d at a time, no jail\n", lang, mode, version, n, parallel);
-    printf("  fork to reaped: p50 %.0f us, p95 %.0f us; %.0f children/s\n", pct(wall, n, 0.5),
-           pct(wall, n, 0.95), n / secs);
+    printf("%s %s (%s), %d children, %d at a time, no jail: %.0f children/s\n", lang, mode,
+           version, n, parallel, n / secs);
+    print_pct("fork to reaped", s.wall, n, " us");
+    if (run) {
+        print_pct("prepare", s.prepare, n, " us");
+        print_pct("run", s.run, n, " us");
+        print_pct("faults, prepare", s.prepare_faults, n, "");
+        print_pct("faults, run", s.run_faults, n, "");
+    }
     printf("  CPU per child (its own and the fork in the parent): %.0f us\n", cpu);
     printf("  ceiling on %ld CPUs: %.0f runs/s\n", ncpus, cpu > 0 ? ncpus * 1e6 / cpu : 0.0);
-    free(wall);
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        free(*cols[i]);
     return 0;
 }
