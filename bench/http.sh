@@ -2,7 +2,8 @@
 # HTTP load benchmark: starts `kiln serve` on a free loopback port and drives
 # POST /api/v1/execute with wrk (Debian's) for each language given, printing
 # requests/s, latency percentiles, non-2xx replies, and the server's peak
-# memory (the server process and its descendants: zygotes, warm children).
+# memory (the server process and its descendants: zygotes, warm children),
+# then the latency of one request at a time (wrk -c1).
 #
 #   bash bench/http.sh [KILN] [SECONDS] [CONNECTIONS] [LANG...]
 # Defaults: build/kiln, 10 s, 20 connections, python.
@@ -37,7 +38,7 @@ for lang in "${langs[@]}"; do
     esac
     body=$(python3 -c 'import json,sys; print(json.dumps({"code": sys.argv[1], "language": sys.argv[2]}))' "$code" "$lang")
     printf 'wrk.method = "POST"\nwrk.body = [[%s]]\nwrk.headers["Content-Type"] = "application/json"\n' "$body" > "$work/post.lua"
-    # warm-up, then the measurement
+    # warm-up, then the measurement at CONNECTIONS, then one request at a time
     wrk -t2 -c"$conns" -d2s -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/execute" >/dev/null
     idle=$(tree_pss)
     wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$work/post.lua" \
@@ -45,10 +46,16 @@ for lang in "${langs[@]}"; do
     wrkpid=$!; peak=0
     while kill -0 $wrkpid 2>/dev/null; do p=$(tree_pss); [ "$p" -gt "$peak" ] && peak=$p; sleep 1; done
     wait $wrkpid
+    wrk -t1 -c1 -d"${secs}s" --latency -s "$work/post.lua" \
+        "http://127.0.0.1:$port/api/v1/execute" >"$work/seq.txt"
     rps=$(awk '/Requests\/sec/{print $2}' "$work/wrk.txt")
     p50=$(awk '$1=="50%"{print $2}' "$work/wrk.txt"); p99=$(awk '$1=="99%"{print $2}' "$work/wrk.txt")
     non2xx=$(awk '/Non-2xx/{print $NF}' "$work/wrk.txt"); errors=$(awk '/Socket errors/{print}' "$work/wrk.txt")
+    seq50=$(awk '$1=="50%"{print $2}' "$work/seq.txt"); seq99=$(awk '$1=="99%"{print $2}' "$work/seq.txt")
+    seqnon2xx=$(awk '/Non-2xx/{print $NF}' "$work/seq.txt")
     printf '%-11s c=%-3s %8s req/s  p50 %-8s p99 %-8s non-2xx %-5s PSS idle %5.1f MiB, peak %5.1f MiB %s\n' \
         "$lang" "$conns" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(echo "$idle/1024" | bc -l)" \
         "$(echo "$peak/1024" | bc -l)" "$errors"
+    printf '%-11s c=1   sequential: p50 %-8s p99 %-8s non-2xx %s\n' "$lang" "$seq50" "$seq99" \
+        "${seqnon2xx:-0}"
 done
