@@ -1,9 +1,8 @@
 # attack: create SysV shared memory, a message queue and a semaphore set with open
 #   permissions; look for them in the next runs
 # why: IPC objects live in an IPC namespace, not a file system: one shared by the runs of a
-#   warm zygote would carry data from run to run and between users (and leak memory)
-# known-hole: a warm zygote's children share its IPC namespace: a segment left by one python
-#   run is found (and readable) by the next
+#   warm zygote would carry data from run to run and between users (and leak memory);
+#   it was so until sandbox_enter gave every sandboxed process an IPC namespace of its own
 # repeat: 3
 # expect: status=OK
 # stdout: DONE
