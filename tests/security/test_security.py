@@ -502,8 +502,10 @@ class Fixtures:
             self.peer.join(30)
             r = self.peer_result.get("r")
             check(not isinstance(r, Exception) and r is not None and r.status == 200
-                  and r.json["run"]["stdout"] == "PLANTED\n",
-                  f"the concurrent peer run did not plant its secret as planned: {r}")
+                  and r.json["run"]["stdout"] == "PLANTED\n"
+                  and (r.json["run"]["status"], r.json["run"]["code"]) == (None, 0),
+                  f"the concurrent peer run did not plant its secret and end as planned "
+                  f"(OK, exit 0): {r}")
 
 
 # ------------------------------------------------------------ one attack

@@ -1,5 +1,6 @@
 # attack: ptrace the zygote (the warm child's parent) and read its memory with process_vm_readv
 # why: the zygote forks every later run of the language; controlling it controls them all
+# setup: peer_run
 # expect: status=OK
 # stdout: DONE
 # absent: ATTACHED

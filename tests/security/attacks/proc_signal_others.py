@@ -1,6 +1,8 @@
-# attack: signal the parent (the zygote or keeper), pid 1, every pid up to 4096 and -1
+# attack: signal the parent (the zygote or keeper), pid 1, every pid up to 4096 and -1, while
+#   another python run of the same zygote is in flight (it must end OK all the same)
 # why: killing the zygote, the keeper or the server from a run is a denial of service on
 #   everyone; a uid per slot and a pid namespace must make them unreachable
+# setup: peer_run
 # expect: status=OK
 # stdout: DONE
 # absent: KILLED-OTHER

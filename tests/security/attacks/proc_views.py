@@ -1,5 +1,7 @@
-# attack: list /proc and read the status, maps, fds and environment of every process shown
+# attack: list /proc and read the status, maps, fds and environment of every process shown,
+#   while another python run of the same zygote (same pid namespace) is in flight
 # why: /proc of the host or of the zygote reveals other runs, their arguments and memory
+# setup: peer_run
 # expect: status=OK
 # stdout: ONLY-OWN
 # absent: OTHER-VISIBLE
