@@ -1,8 +1,9 @@
 """The attack suite: hostile programs and requests against the real `kiln serve`.
 
-Every file of attacks/ is one test (`security.FILE`, e.g. `security.net_dns.py`): a program in python,
-javascript, typescript, c or bash whose leading comment states what it
-tries, why it matters and, on machine-readable lines, what must come out:
+Every file of attacks/ is one test (`security.FILE`, e.g. `security.net_dns.py`):
+a program in python, javascript, typescript, c or bash whose leading comment
+states what it tries, why it matters and, on machine-readable lines, what
+must come out:
 
     expect: status=OK [code=N] [signal=SIGKILL]   the run's status (OK RE SG TO ML OL CE)
     stdout: WORD        stdout must contain WORD (repeatable)
@@ -756,7 +757,8 @@ def service_negative_and_huge_limits():
                      ("timeout", 2 ** 63), ("timeout", 1e300), ("memoryLimit", -1),
                      ("memoryLimit", 2 ** 32 + 64), ("timeout", 3.5), ("timeout", "100")):
         r = post(s, "/api/v1/execute", {"code": "print(1)", "language": "python", field: v})
-        check(r.status == 400 and r.json["error"]["code"] in ("limit_out_of_range", "invalid_field"),
+        check(r.status == 400
+              and r.json["error"]["code"] in ("limit_out_of_range", "invalid_field"),
               f"v1 {field}={v!r} must be refused, not wrapped or clamped: {r}")
     for field, v in (("run_timeout", -2), ("run_cpu_time", 2 ** 32 + 50),
                      ("run_memory_limit", 2 ** 64), ("run_memory_limit", 100),
