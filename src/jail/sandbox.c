@@ -9,6 +9,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -40,6 +41,16 @@ void sandbox_init(struct sandbox *sb, uint32_t uid, const struct kiln_limits *l,
 
 int sandbox_enter(const struct sandbox *sb, const char **what)
 {
+    /* An IPC namespace of its own: SysV segments, queues and semaphores and
+     * POSIX message queues live there, not in a file system, and outlive
+     * the process that made them. A warm zygote's children would otherwise
+     * share the zygote's, so a run could leave an object for the next run
+     * of its language and open a concurrent run's (the attack suite's
+     * persist_sysv_ipc.py). The keeper of an exec'd program already made a
+     * fresh one; another costs microseconds. */
+    *what = "unshare ipc";
+    if (unshare(CLONE_NEWIPC) < 0)
+        return -1;
     *what = "setrlimit";
     for (size_t i = 0; i < SANDBOX_RLIMITS; i++)
         if (setrlimit(sb->rlimits[i].resource, &sb->rlimits[i].lim) < 0)

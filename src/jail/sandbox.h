@@ -25,11 +25,12 @@ struct sandbox {
 void sandbox_init(struct sandbox *sb, uint32_t uid, const struct kiln_limits *l,
                   const struct seccomp_prog *seccomp);
 
-/* Async-signal-safe: rlimits, empty capability bounding set, no
- * supplementary groups, the slot's gid and uid (which clears the other
- * capability sets), no_new_privs, then the seccomp filter. Returns the
- * filter's listener fd (seccomp.h: pass it to the supervisor, then close
- * it); on failure -1 with errno set and *what naming the step. */
+/* Async-signal-safe: a fresh IPC namespace, rlimits, empty capability
+ * bounding set, no supplementary groups, the slot's gid and uid (which
+ * clears the other capability sets), no_new_privs, then the seccomp
+ * filter. Returns the filter's listener fd (seccomp.h: pass it to the
+ * supervisor, then close it); on failure -1 with errno set and *what
+ * naming the step. */
 int sandbox_enter(const struct sandbox *sb, const char **what);
 
 /* Closes every fd except those in keep[] (n small), without allocating. */

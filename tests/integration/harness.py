@@ -257,10 +257,43 @@ def lines_of(s):
 
 # ------------------------------------------------------ host-side inspection
 
-def box_processes():
-    """Host processes whose real uid is in the box uid range: [(pid, uid, cmdline)]."""
-    found = []
+def _foreign_engine_pids():
+    """Processes in the tree of a kiln process that this test run did not
+    start: another engine on the same host (another engineer's server, a
+    soak run) whose live runs are not this run's leftovers. A process this
+    run leaked is reparented to init (or a subreaper), outside any kiln tree,
+    so it is still counted."""
+    parent, exe = {}, {}
     for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read()
+            parent[int(d)] = int(st[st.rindex(")") + 2:].split()[1])
+            exe[int(d)] = os.path.basename(os.readlink(f"/proc/{d}/exe"))
+        except (OSError, ValueError):
+            continue
+    me = os.getpid()
+    foreign = set()
+    for pid in parent:
+        chain, p = [], parent.get(pid)
+        while p and p not in chain and p != me:
+            chain.append(p)
+            p = parent.get(p)
+        if p != me and any(exe.get(a) == "kiln" for a in chain):
+            foreign.add(pid)
+    return foreign
+
+
+def box_processes():
+    """Host processes whose real uid is in the box uid range, other engines'
+    aside (_foreign_engine_pids): [(pid, uid, cmdline)]."""
+    found = []
+    foreign = _foreign_engine_pids()
+    for d in os.listdir("/proc"):
+        if d.isdigit() and int(d) in foreign:
+            continue
         if not d.isdigit():
             continue
         try:

@@ -3,7 +3,7 @@
 
     python3 tests/integration/run.py --kiln build/kiln [-k SUBSTRING] [-j N] [--timeout S]
 
-Imports every test_*.py beside this file, runs each registered test (non-
+Imports every test_*.py beside this file and in tests/security/, runs each registered test (non-
 exclusive ones on N worker threads, then the exclusive ones one at a time),
 prints `ok NAME (ms)`, `FAIL NAME: reason` or `skip NAME: reason` per test and
 the closing line `N passed, N failed, N skipped`. Exits 1 when a test failed
@@ -20,7 +20,9 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SECURITY = os.path.join(os.path.dirname(HERE), "security")  # the attack suite's driver
 sys.path.insert(0, HERE)
+sys.path.insert(1, SECURITY)
 sys.dont_write_bytecode = True  # keep the source tree clean
 
 import harness  # noqa: E402
@@ -125,7 +127,8 @@ def main():
     os.environ["KILN"] = kiln
 
     import_errors = []
-    for path in sorted(glob.glob(os.path.join(HERE, "test_*.py"))):
+    for path in (sorted(glob.glob(os.path.join(HERE, "test_*.py"))) +
+                 sorted(glob.glob(os.path.join(SECURITY, "test_*.py")))):
         mod = os.path.splitext(os.path.basename(path))[0]
         try:
             importlib.import_module(mod)
