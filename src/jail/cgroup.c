@@ -397,13 +397,6 @@ int cg_fd_read_key_u64(int fd, const char *what, const char *key, uint64_t *out,
     return parse_key_u64(buf, what, key, out, found, err, errlen);
 }
 
-int cg_kept_fd(struct cg_slot *slot, int which, int ctl, const char *file, int flags)
-{
-    if (slot->kept_fd[which] < 0)
-        slot->kept_fd[which] = cg_open(slot->dirfd[ctl], file, flags);
-    return slot->kept_fd[which];
-}
-
 int cg_fd_read_u64(int fd, const char *what, uint64_t *out, char *err, size_t errlen)
 {
     char buf[64];

@@ -25,7 +25,7 @@ enum cg_peak_mode {
     CG_PEAK_ABSENT,      /* kernel < 5.19: no memory.peak, peak reported as 0 */
 };
 
-/* Index of a kept control file in cg_slot.kept_fd (see cg_kept_fd). */
+/* Index of a kept control file in cg_slot.kept_fd. */
 enum { CG_KEPT_CPU = 0, CG_KEPT_PEAK = 1, CG_KEPT_OOM = 2, CG_NKEPT = 3 };
 
 struct cg_ops;
@@ -47,9 +47,8 @@ struct cg_slot {
     uint64_t oom_base;
     bool has_memsw;  /* v1: memory.memsw.* exist (swap accounting on) */
     bool has_oom_kill; /* the oom_kill counter exists (v1: kernel >= 4.13) */
-    /* Control files that every run reads or writes, opened on first use
-     * and kept (a read from offset 0 gets fresh contents): an open and a
-     * close of a cgroup file cost more than the read. -1: not open. */
+    /* Control files that every run reads or writes, opened by the backend
+     * when the slot is made and kept (v1: cgroup_v1.c). -1: not open. */
     int kept_fd[CG_NKEPT];
     /* v2 only. */
     int peak_fd;
@@ -117,9 +116,7 @@ int cg_fd_read_u64(int fd, const char *what, uint64_t *out, char *err, size_t er
 /* cg_read_key_u64 through an fd kept open; what names the file in messages. */
 int cg_fd_read_key_u64(int fd, const char *what, const char *key, uint64_t *out, bool *found,
                        char *err, size_t errlen);
-/* The slot's kept fd `which` for `file` of controller ctl, opened with
- * flags on first use; -1 with errno set if it cannot be opened. */
-int cg_kept_fd(struct cg_slot *slot, int which, int ctl, const char *file, int flags);
+
 /* Parses a decimal u64 followed only by blanks; "max" gives UINT64_MAX. Pure. */
 int cg_parse_u64(const char *s, uint64_t *out);
 /* Whether a blank-separated list (cgroup.controllers) holds word. Pure. */

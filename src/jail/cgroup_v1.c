@@ -16,6 +16,33 @@
 #define V1_MEMSW "memory.memsw.limit_in_bytes"
 #define V1_PEAK "memory.max_usage_in_bytes"
 
+/* The control files every run reads or writes, opened when the slot is
+ * made and kept (cg_slot.kept_fd): an open and a close of a cgroup file cost
+ * more than the read, and a read from offset 0 gets fresh contents. */
+static const struct {
+    int ctl;
+    const char *file;
+    int flags;
+} V1_KEPT[CG_NKEPT] = {
+    [CG_KEPT_CPU] = { CG_CTL_CPU, "cpuacct.usage", O_RDONLY },
+    [CG_KEPT_PEAK] = { CG_CTL_MEMORY, V1_PEAK, O_RDWR }, /* a write of 0 resets it */
+    [CG_KEPT_OOM] = { CG_CTL_MEMORY, "memory.oom_control", O_RDONLY },
+};
+
+static int v1_open_kept(struct cg_slot *slot, char *err, size_t errlen)
+{
+    for (int i = 0; i < CG_NKEPT; i++) {
+        int dirfd = slot->dirfd[V1_KEPT[i].ctl];
+        if (dirfd < 0) /* cpuacct not mounted: no CPU figures */
+            continue;
+        slot->kept_fd[i] = cg_open(dirfd, V1_KEPT[i].file, V1_KEPT[i].flags);
+        if (slot->kept_fd[i] < 0)
+            return err_set(err, errlen, "open %s/%s: %m", slot->path[V1_KEPT[i].ctl],
+                           V1_KEPT[i].file);
+    }
+    return 0;
+}
+
 static int v1_create(struct cg_slot *slot, const struct cg_host *host, const char *group,
                      char *err, size_t errlen)
 {
@@ -32,7 +59,7 @@ static int v1_create(struct cg_slot *slot, const struct cg_host *host, const cha
     }
     /* memsw exists only with swap accounting (CONFIG_MEMCG_SWAP, swapaccount=1). */
     slot->has_memsw = cg_file_exists(slot->dirfd[CG_CTL_MEMORY], V1_MEMSW);
-    return 0;
+    return v1_open_kept(slot, err, errlen);
 }
 
 static int v1_set_memory(struct cg_slot *slot, uint64_t mem_bytes, char *err, size_t errlen)
@@ -69,26 +96,20 @@ static int v1_set_limits(struct cg_slot *slot, uint64_t mem_bytes, uint32_t pids
                          errlen);
 }
 
-/* The files every run reads go through fds kept open (cg_kept_fd). */
-static int v1_kept(struct cg_slot *slot, int which, int ctl, const char *file, int flags,
-                   char *what, size_t whatlen, char *err, size_t errlen)
+/* v1_kept: what, the file's path for messages; returns its kept fd (-1 if
+ * the controller is not mounted). */
+static int v1_kept(const struct cg_slot *slot, int which, char *what, size_t whatlen)
 {
-    snprintf(what, whatlen, "%s/%s", slot->path[ctl], file);
-    int fd = cg_kept_fd(slot, which, ctl, file, flags);
-    if (fd < 0)
-        err_set(err, errlen, "open %s: %m", what);
-    return fd;
+    snprintf(what, whatlen, "%s/%s", slot->path[V1_KEPT[which].ctl], V1_KEPT[which].file);
+    return slot->kept_fd[which];
 }
 
 static int v1_read_cpu(struct cg_slot *slot, uint64_t *ns, char *err, size_t errlen)
 {
     char what[PATH_MAX + 32];
+    int fd = v1_kept(slot, CG_KEPT_CPU, what, sizeof what);
     *ns = 0;
-    if (slot->dirfd[CG_CTL_CPU] < 0)
-        return 0;
-    int fd = v1_kept(slot, CG_KEPT_CPU, CG_CTL_CPU, "cpuacct.usage", O_RDONLY, what, sizeof what,
-                     err, errlen);
-    return fd < 0 ? -1 : cg_fd_read_u64(fd, what, ns, err, errlen);
+    return fd < 0 ? 0 : cg_fd_read_u64(fd, what, ns, err, errlen);
 }
 
 /* memory.oom_control: "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n"; the
@@ -96,26 +117,15 @@ static int v1_read_cpu(struct cg_slot *slot, uint64_t *ns, char *err, size_t err
 static int v1_read_oom(struct cg_slot *slot, uint64_t *kills, char *err, size_t errlen)
 {
     char what[PATH_MAX + 32];
-    int fd = v1_kept(slot, CG_KEPT_OOM, CG_CTL_MEMORY, "memory.oom_control", O_RDONLY, what,
-                     sizeof what, err, errlen);
-    return fd < 0 ? -1 :
-                    cg_fd_read_key_u64(fd, what, "oom_kill", kills, &slot->has_oom_kill, err, errlen);
-}
-
-/* memory.max_usage_in_bytes, read and written (a write of 0 resets it). */
-static int v1_peak_fd(struct cg_slot *slot, char *what, size_t whatlen, char *err, size_t errlen)
-{
-    return v1_kept(slot, CG_KEPT_PEAK, CG_CTL_MEMORY, V1_PEAK, O_RDWR, what, whatlen, err, errlen);
+    int fd = v1_kept(slot, CG_KEPT_OOM, what, sizeof what);
+    return cg_fd_read_key_u64(fd, what, "oom_kill", kills, &slot->has_oom_kill, err, errlen);
 }
 
 static int v1_prepare(struct cg_slot *slot, char *err, size_t errlen)
 {
     /* Writing 0 sets the high-water mark to the current usage. */
     char what[PATH_MAX + 32];
-    int fd = v1_peak_fd(slot, what, sizeof what, err, errlen);
-    if (fd < 0)
-        return -1;
-    if (pwrite(fd, "0", 1, 0) != 1)
+    if (pwrite(v1_kept(slot, CG_KEPT_PEAK, what, sizeof what), "0", 1, 0) != 1)
         return err_set(err, errlen, "write %s: %m", what);
     /* Baselines rather than writing 0 to cpuacct.usage: a read is enough,
      * and v2's counters, which cannot be reset, work the same way. */
@@ -141,9 +151,8 @@ static int v1_usage(struct cg_slot *slot, struct cg_usage *out, char *err, size_
 {
     uint64_t kills;
     char what[PATH_MAX + 32];
-    int peak = -1;
+    int peak = v1_kept(slot, CG_KEPT_PEAK, what, sizeof what);
     if (v1_cpu_ns(slot, &out->cpu_ns, err, errlen) < 0 ||
-        (peak = v1_peak_fd(slot, what, sizeof what, err, errlen)) < 0 ||
         cg_fd_read_u64(peak, what, &out->mem_peak_bytes, err, errlen) < 0 ||
         v1_read_oom(slot, &kills, err, errlen) < 0)
         return -1;
