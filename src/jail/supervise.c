@@ -134,6 +134,21 @@ static int on_data_msg(struct jail_outcome *o, const char *p, uint32_t len, size
     return 0;
 }
 
+/* A warm child's report, or the zygote's, ends its run: whatever the run
+ * left would hold the pipes open, so it is shot now; the pool empties the
+ * group for good before the slot is used again. */
+static void end_warm_run(struct supervision *s)
+{
+    s->wall_ns = mono_ns() - s->started_at_ns;
+    cg_slot_signal_all(s->cg, NULL, 0);
+}
+
+/* Whether a message on chan is the program's word rather than kiln's. */
+static bool from_program(const struct supervision *s)
+{
+    return s->chan_shared && s->started;
+}
+
 static int on_message(struct supervision *s, struct jail_outcome *o, const char *m, size_t n,
                       int *fds, size_t nfds, size_t *collected)
 {
@@ -143,6 +158,10 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
     memcpy(&h, m, sizeof h);
     const char *p = m + sizeof h;
     if (h.len != n - sizeof h)
+        return -1;
+    /* A program can claim it has ended (its own loss: the run is ended and
+     * its processes killed), never that the sandbox failed or sent files. */
+    if (from_program(s) && h.type != MSG_EXITED)
         return -1;
     switch (h.type) {
     case MSG_STARTED:
@@ -155,15 +174,10 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
         memcpy(&e, p, sizeof e);
         s->exited = true;
         s->wait_status = e.wait_status;
-        s->verdict = e.verdict;
+        s->verdict = s->chan_shared && !s->verdict_trusted ? MSG_VERDICT_NONE : e.verdict;
         s->wall_ns = e.wall_ns;
-        if (s->keeper <= 0) {
-            /* A warm child's report ends its run: whatever it left would
-             * hold the pipes open, so it is shot now; the pool empties
-             * the group for good before the slot is used again. */
-            s->wall_ns = mono_ns() - s->started_at_ns;
-            cg_slot_signal_all(s->cg, NULL, 0);
-        }
+        if (s->keeper <= 0)
+            end_warm_run(s);
         return 0;
     }
     case MSG_FAIL: {
@@ -196,6 +210,40 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
 
 /* A message from the keeper or the warm child, with any fds it carries
  * (only MSG_LISTENER has one). -1: the run must be killed as malformed. */
+/* The zygote's report of a warm child's exit, the kernel's wait status: it
+ * ends the run even when the child sent none (os._exit, a signal) and
+ * something the run left holds the pipes open. Read once; the fd is the
+ * caller's. */
+static void read_reaper(struct supervision *s)
+{
+    char buf[sizeof(struct msg_hdr) + sizeof(struct msg_exited)];
+    struct msg_hdr h;
+    struct msg_exited e;
+    ssize_t n = recv(s->reaper_fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    s->reaper_fd = -1;
+    if (n != (ssize_t)sizeof buf)
+        return; /* the zygote is gone: its PID namespace, and the run, with it */
+    memcpy(&h, buf, sizeof h);
+    memcpy(&e, buf + sizeof h, sizeof e);
+    if (h.type != MSG_EXITED || s->exited)
+        return; /* the child's own report came first: the run ended there */
+    s->exited = true;
+    s->wait_status = e.wait_status;
+    end_warm_run(s);
+}
+
+/* The program wrote on kiln's channel something other than an exit: the
+ * channel is read no more (a flood would cost the supervisor, not the run),
+ * and the zygote's report of the exit ends the run. */
+static int ignore_program(struct supervision *s)
+{
+    close(s->chan);
+    s->chan = -1;
+    return 0;
+}
+
 static int read_message(struct supervision *s, struct jail_outcome *o, char *msg, size_t msg_cap,
                         size_t *collected)
 {
@@ -205,7 +253,7 @@ static int read_message(struct supervision *s, struct jail_outcome *o, char *msg
     if (m < 0 && (errno == EINTR || errno == EAGAIN))
         return 0;
     if (m < 0 && errno == EMSGSIZE)
-        return -1;
+        return from_program(s) ? ignore_program(s) : -1;
     if (m <= 0) {
         close(s->chan);
         s->chan = -1;
@@ -215,6 +263,8 @@ static int read_message(struct supervision *s, struct jail_outcome *o, char *msg
     while (nfds)
         if (fds[--nfds] >= 0)
             close(fds[nfds]);
+    if (rc < 0 && from_program(s))
+        return ignore_program(s);
     return rc;
 }
 
@@ -292,15 +342,16 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
         rc = err_set(err, errlen, "out of memory");
     }
     while (s->chan >= 0 || s->out_fd >= 0 || s->err_fd >= 0) {
-        struct pollfd pfd[5] = {
+        struct pollfd pfd[6] = {
             { .fd = s->out_fd, .events = POLLIN },
             { .fd = s->err_fd, .events = POLLIN },
             { .fd = s->chan, .events = POLLIN },
             { .fd = s->listener, .events = POLLIN },
             { .fd = s->kill_reason == KILN_OK ? s->hangup_fd : -1, .events = POLLRDHUP },
+            { .fd = s->reaper_fd, .events = POLLIN },
         };
         int timeout = next_timeout(s, t0, &clock);
-        int n = poll(pfd, 5, timeout);
+        int n = poll(pfd, 6, timeout);
         if (n < 0 && errno != EINTR) {
             kill_run(s, KILN_XX, "poll failed (%u)", (unsigned)errno);
             rc = err_set(err, errlen, "poll: %m");
@@ -328,13 +379,13 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             close(s->listener); /* no process of the run is left under the filter */
             s->listener = -1;
         }
-        if (pfd[2].revents && msg) {
-            if (read_message(s, o, msg, msg_cap, &collected) < 0)
-                kill_run(s, KILN_XX, "malformed message from the keeper (%u)", 0u);
-            if (s->exited && s->keeper <= 0 && s->chan >= 0) {
-                close(s->chan); /* a warm child says nothing after its report */
-                s->chan = -1;
-            }
+        if (pfd[2].revents && msg && read_message(s, o, msg, msg_cap, &collected) < 0)
+            kill_run(s, KILN_XX, "malformed message from the keeper (%u)", 0u);
+        if (pfd[5].revents)
+            read_reaper(s);
+        if (s->exited && s->keeper <= 0 && s->chan >= 0) {
+            close(s->chan); /* a warm child says nothing after its report */
+            s->chan = -1;
         }
     }
     free(msg);

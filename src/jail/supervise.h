@@ -23,6 +23,16 @@ struct supervision {
     uint32_t grace_ms;              /* kill this long after a time limit: a warm
                                      * runtime that stops its program itself at
                                      * the limit gets to flush and report */
+    /* A warm child's channel is also in reach of the program it runs: from
+     * its MSG_STARTED on, what comes on chan is the program's word. Only
+     * MSG_EXITED is taken then, its verdict only if verdict_trusted (a
+     * runtime whose programs cannot reach the fd); anything else is
+     * ignored. */
+    bool chan_shared, verdict_trusted;
+    int reaper_fd;                  /* a warm child's status socket: the zygote's
+                                     * MSG_EXITED when it reaps the child (the
+                                     * kernel's wait status) ends the run too;
+                                     * watched, not closed; -1: none */
     /* out: what the keeper reported */
     bool started, exited, failed, files_done;
     int wait_status;

@@ -217,6 +217,10 @@ static _Noreturn void child_main(const struct zygote_runtime *rt, const struct s
     set_cmdline(argv_area, argv_len, rt->name, entry);
     struct zygote_job job = { .entry = entry, .args = args, .nargs = rm.nargs,
                               .cpu_ms = rm.cpu_ms, .wall_ms = rm.wall_ms };
+    /* From here on the program runs in this process, and req is in its
+     * reach: the engine takes nothing from it after STARTED but an exit. */
+    if (msg_send(req, MSG_STARTED, NULL, 0) < 0)
+        child_fail(req, "send STARTED");
     int code = rt->run(&job);
     /* Report before exiting: the engine need not wait for this process's
      * teardown and the zygote's reap. Output is flushed; closing 1 and 2
@@ -694,8 +698,12 @@ int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
     struct supervision sv = {
         .keeper = 0, .chan = c->req_fd, .out_fd = c->out_fd, .err_fd = c->err_fd,
         .limits = l, .cg = v.cg, .ncpus = jail_ncpus(jail), .grace_ms = c->grace_ms,
-        .listener = c->listener_fd, .started = true,
+        .listener = c->listener_fd, .reaper_fd = c->status_fd,
         .hangup_fd = req->hangup_fd > 0 ? req->hangup_fd : -1,
+        /* The program runs in the process that holds the channel; only a
+         * runtime that stops its programs itself (V8, whose programs have
+         * no way to the fd) has verdicts to tell. */
+        .chan_shared = true, .verdict_trusted = c->grace_ms > 0,
     };
     c->req_fd = c->out_fd = c->err_fd = c->listener_fd = -1; /* supervise() closes them */
     int rc = supervise(&sv, out, err, errlen);

@@ -1,15 +1,16 @@
 # attack: find the warm child's message socket to the engine among its own fds and send a
-#   forged "exited" message claiming the memory limit was hit, then a forged "jail setup
-#   failed" message naming a host path
-# why: the result's status must come from kiln, not from the program: a forged ML/TO turns
-#   kiln's verdict into the program's word, a forged failure makes a 500 "sandbox error"
-#   (STYLE 6) and writes the program's text into the server's log
-# known-hole: a warm child's message socket (SOCK_SEQPACKET to the supervisor) stays open in
-#   the process that runs the program (src/jail/zygote.c, runtime/python.c): it can forge
-#   MSG_EXITED verdicts and MSG_FAIL
-# expect: status=OK
-# stdout: AFTER-FORGE
+#   forged "exited" message claiming the memory limit was hit, then go on running
+# why: the result's status must come from kiln, not from the program: a forged ML/TO would
+#   turn kiln's verdict into the program's word. The program can reach the socket (it runs in
+#   the process that holds it), so what it sends there after kiln's STARTED is taken only as
+#   a claim that it has ended: the run ends there, as if it had exited, its processes are
+#   killed, and the verdict is ignored (only V8, whose programs cannot reach the fd, has
+#   verdicts to tell)
+# expect: status=OK code=0
+# stdout: BEFORE-FORGE
+# absent: AFTER-FORGE
 import os, socket, stat, struct, time
+print("BEFORE-FORGE", flush=True)
 for fd in range(3, 64):
     try:
         if not stat.S_ISSOCK(os.fstat(fd).st_mode):
@@ -22,5 +23,5 @@ for fd in range(3, 64):
     except OSError as e:
         print("send refused", e.errno)
     s.detach()
-time.sleep(0.3)
+time.sleep(0.5)
 print("AFTER-FORGE")

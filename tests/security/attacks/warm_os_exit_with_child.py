@@ -1,8 +1,6 @@
 # attack: fork a child that sleeps, then os._exit(0) from the warm child itself
 # why: the run ends when its first process exits; everything left must be killed at once and
 #   the run reported OK, not held until the wall limit (a slot blocked for the whole limit)
-# known-hole: after os._exit of a warm python child with a live child, the run is only ended at
-#   its wall limit and reported TO (a normal exit, or python3, ends at once as OK)
 # limits: run_timeout=1500
 # expect: status=OK
 # stdout: PARENT-DONE
