@@ -44,6 +44,10 @@ struct supervise_clock {
     int64_t next_cpu_check; /* when the slot's CPU counter is read next */
 };
 
+/* Denied calls answered for one run before it is killed (SG): far more
+ * than a program that probes a few calls makes, few enough that answering
+ * them costs the supervisor at most ~150 ms of CPU. */
+#define DENIALS_PER_RUN_MAX 10000
 /* Bound on what the keeper may send back, whatever the tmpfs sizes. */
 #define COLLECT_MAX_BYTES (256u << 20)
 
@@ -375,6 +379,12 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             errno != ENOENT && errno != EINTR) {
             close(s->listener);
             s->listener = -1;
+        } else if ((pfd[3].revents & POLLIN) && o->denials.total > DENIALS_PER_RUN_MAX) {
+            /* Each answer costs the supervisor ~15 us that no cgroup charges
+             * to the run: a loop of denied calls would make the host spend
+             * more CPU than the run's own limit. A plain seccomp kill would
+             * have stopped it at the first; this stops it at the bound. */
+            kill_run(s, KILN_SG, "killed after %u denied system calls", DENIALS_PER_RUN_MAX);
         } else if (pfd[3].revents & (POLLHUP | POLLERR | POLLNVAL)) {
             close(s->listener); /* no process of the run is left under the filter */
             s->listener = -1;
