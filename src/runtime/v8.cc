@@ -527,6 +527,10 @@ size_t near_heap_limit(void *data, size_t current, size_t initial)
 void gc_epilogue(Isolate *iso, v8::GCType type, v8::GCCallbackFlags flags, void *data)
 {
     (void)type, (void)flags, (void)data;
+    /* A program whose memory grows may next be killed by the kernel (the
+     * cgroup's limit can come before V8's heap limit when it is small):
+     * what it printed goes out now, not at an end it may never reach. */
+    out_flush();
     if (g_run.heap_limit == 0 || g_run.heap_hit)
         return;
     v8::HeapStatistics hs;

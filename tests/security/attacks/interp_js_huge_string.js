@@ -2,6 +2,7 @@
 // why: huge strings must end as the run's memory limit, with the zygote untouched
 // limits: run_memory_limit=67108864
 // expect: status=ML
+// stdout: GROWING
 console.log('GROWING');
 let s = 'x';
 const keep = [];
