@@ -299,7 +299,47 @@ static int apply_limits(const cJSON *obj, const struct limit_map *map, size_t n,
     return 0;
 }
 
-/* The body must be one JSON object and nothing after it. */
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key twice in one object is refused: cJSON would take the first, a proxy
+ * in front of kiln may take the last, and the two would read different
+ * requests from one body. Sorted per object: O(n log n) however many keys a
+ * body of the size limit holds; the depth is bounded by jreq_prescan. */
+static int check_duplicate_keys(const cJSON *node, struct jreq_error *e)
+{
+    size_t n = 0, i = 0;
+    for (const cJSON *c = node->child; c; c = c->next)
+        n++;
+    if (cJSON_IsObject(node) && n > 1) {
+        const char **names = malloc(n * sizeof *names);
+        if (!names)
+            return out_of_memory(e);
+        for (const cJSON *c = node->child; c; c = c->next)
+            names[i++] = c->string ? c->string : "";
+        qsort(names, n, sizeof *names, cmp_names);
+        for (i = 1; i < n && strcmp(names[i - 1], names[i]); i++)
+            ;
+        int dup = i < n;
+        if (dup && jreq_utf8_valid(names[i], strlen(names[i])))
+            fail(e, 400, "malformed_json", "the key \"%.*s\" appears twice in one object",
+                 quote_len(names[i]), names[i]);
+        else if (dup)
+            fail(e, 400, "malformed_json", "a key appears twice in one object");
+        free(names);
+        if (dup)
+            return -1;
+    }
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (check_duplicate_keys(c, e) < 0)
+            return -1;
+    return 0;
+}
+
+/* The body must be one JSON object and nothing after it, without a key
+ * twice in any object. */
 static cJSON *parse_object(const char *body, size_t len, const struct jreq_ctx *ctx,
                            struct jreq_error *e)
 {
@@ -317,6 +357,10 @@ static cJSON *parse_object(const char *body, size_t len, const struct jreq_ctx *
     }
     if (!cJSON_IsObject(doc)) {
         fail(e, 400, "invalid_field", "the body must be a JSON object");
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    if (check_duplicate_keys(doc, e) < 0) {
         cJSON_Delete(doc);
         return NULL;
     }

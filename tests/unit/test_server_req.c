@@ -174,6 +174,18 @@ static void test_json_shape(void **state)
     assert_int_equal(parse(1, "{\"code\":\"a\\\\u0000\",\"language\":\"python\"}", &r, &e), 0);
     assert_string_equal(r.req.files[0].data, "a\\u0000");
     jreq_free(&r);
+    /* A key twice, at the top or inside files[]: which one counts would
+     * depend on the parser, so neither does. */
+    refused(1, "{\"code\":\"1\",\"language\":\"python\",\"code\":\"2\"}", 400,
+            "malformed_json", "\"code\" appears twice");
+    refused(2, "{\"language\":\"python\",\"files\":[{\"content\":\"1\",\"name\":\"a.py\","
+               "\"content\":\"2\"}]}",
+            400, "malformed_json", "\"content\" appears twice");
+    assert_int_equal(parse(2, "{\"language\":\"python\",\"version\":\"*\",\"files\":[{\"content\":\"1\"},"
+                              "{\"content\":\"2\",\"name\":\"b.py\"}]}",
+                           &r, &e),
+                     0);
+    jreq_free(&r);
     const char raw[] = "{\"code\":\"a\0b\",\"language\":\"python\"}";
     memset(&e, 0, sizeof e);
     assert_int_equal(jreq_parse_v1(raw, sizeof raw - 1, &CTX, &r, &e), -1);
