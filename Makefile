@@ -107,6 +107,7 @@ SERVER_SRCS := \
 	src/server/config.c \
 	src/server/workers.c \
 	src/server/access.c \
+	src/server/deadline.c \
 	src/server/metrics.c \
 	src/server/openapi.c
 

@@ -53,6 +53,8 @@ static const struct cfg_setting SETTINGS[] = {
     U32(key_concurrency, 0, 100000, "execute requests in flight per API key (0: unlimited)"),
     U32(max_json_depth, 2, 1000, "deepest nesting of a JSON body (64)"),
     U32(idle_timeout_s, 1, 3600, "seconds before an idle connection is closed (30)"),
+    U32(request_timeout_s, 1, 3600, "seconds a client may take to send a request or read a reply, "
+        "however slowly (30)"),
     U32(max_connections, 4, 100000, "connections open at once (1024)"),
     STR(languages_dir, "folder of language definitions"),
 };
@@ -317,6 +319,7 @@ static void config_defaults(struct srv_config *cfg)
     cfg->key_burst = 10;
     cfg->max_json_depth = 64;
     cfg->idle_timeout_s = 30;
+    cfg->request_timeout_s = 30;
     cfg->max_connections = 1024;
 }
 

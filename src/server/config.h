@@ -31,6 +31,8 @@ struct srv_config {
     uint32_t key_concurrency; /* requests in flight per key; 0 = unlimited */
     uint32_t max_json_depth;
     uint32_t idle_timeout_s;  /* an idle connection is closed after this */
+    uint32_t request_timeout_s; /* the most a request (or a reply) may take on the
+                                 * wire, however slowly the client sends it */
     uint32_t max_connections;
     char languages_dir[4096];
     struct kiln_config engine; /* limits, slots; string members point into this struct */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "server/deadline.h"
 #include "server/reply.h"
 #include "server/route_v1.h"
 #include "server/route_v2.h"
@@ -295,6 +296,7 @@ static enum MHD_Result start(struct server *s, struct srv_req *r)
     if (!ci || ci->suspended != MHD_YES)
         return fail_req(s, r, 400, "invalid_request",
                         "the connection was half-closed before the answer");
+    deadlines_pause(s->deadlines, r->conn); /* the run's time is not the client's */
     pthread_mutex_lock(&s->lock);
     r->phase = REQ_QUEUED;
     r->suspended = true;
@@ -316,8 +318,10 @@ static enum MHD_Result body_done(struct server *s, struct srv_req *r)
     pthread_mutex_unlock(&s->lock);
     if (phase == REQ_READING)
         return start(s, r);
-    if (phase == REQ_DONE)
+    if (phase == REQ_DONE) {
+        deadlines_restart(s->deadlines, r->conn); /* the reply's own time on the wire */
         return send_req(s, r, &r->reply);
+    }
     /* Queued and called again: never expected while suspended; wait more. */
     MHD_suspend_connection(r->conn);
     return MHD_YES;
@@ -369,8 +373,8 @@ void handler_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 {
     struct server *s = cls;
     struct srv_req *r = *req_cls;
-    (void)c;
     (void)toe;
+    deadlines_restart(s->deadlines, c); /* the next request on the connection */
     if (!r || r == GET_STATE)
         return;
     *req_cls = NULL;

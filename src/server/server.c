@@ -65,6 +65,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/deadline.h"
 #include "server/handler.h"
 #include "server/openapi.h"
 #include "server/srv.h"
@@ -174,7 +175,8 @@ static int start_daemon(struct server *s, char *err, size_t errlen)
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, handler_access, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED,
-        handler_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout_s,
+        handler_completed, s, MHD_OPTION_NOTIFY_CONNECTION, deadlines_notify, s->deadlines,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!s->daemon)
@@ -216,7 +218,8 @@ static struct server *server_create(const struct srv_config *cfg, char *err, siz
                               s->cfg.key_concurrency, err, errlen);
     s->metrics = metrics_create(routes, nroutes, s->langs, s->nlangs);
     s->openapi = openapi_document(&s->openapi_len);
-    if (!s->access || !s->metrics || !s->openapi) {
+    s->deadlines = deadlines_create(s->cfg.request_timeout_s);
+    if (!s->access || !s->metrics || !s->openapi || !s->deadlines) {
         if (s->access)
             err_set(err, errlen, "out of memory");
         goto fail;
@@ -237,6 +240,7 @@ static void server_destroy(struct server *s)
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
     workers_destroy(s->workers); /* after the daemon: nothing can push any more */
+    deadlines_destroy(s->deadlines);
     kiln_engine_destroy(s->engine);
     metrics_destroy(s->metrics);
     access_destroy(s->access);
@@ -349,8 +353,12 @@ int cmd_serve(int argc, char **argv)
         return SERVE_EXIT_FAIL;
     }
     int sig;
-    while ((sig = wait_signal(sfd, -1)) == 0)
-        ;
+    while ((sig = wait_signal(sfd, 1000)) == 0) {
+        unsigned late = deadlines_sweep(s->deadlines);
+        if (late)
+            fprintf(stderr, "kiln serve: closed %u connections slower than request_timeout_s "
+                    "(%u s)\n", late, s->cfg.request_timeout_s);
+    }
     fprintf(stderr, "kiln serve: %s received\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "signal");
     MHD_socket listen_fd = server_drain(s, sfd);
     server_destroy(s);

@@ -90,6 +90,7 @@ struct server {
     struct srv_access *access;
     char *openapi; /* the OpenAPI document, minified once */
     size_t openapi_len;
+    struct srv_deadlines *deadlines;
     struct MHD_Daemon *daemon;
     int64_t started_ns;
     pthread_mutex_t lock; /* guards the three below and srv_req.phase/orphaned/suspended */

@@ -73,6 +73,7 @@ SERVER_SETTINGS = {
     "run.cpu_ms.default": 2000, "run.wall_ms.default": 4000, "run.mem_kib.default": 131072,
     "run.output_kib.default": 64, "run.fsize_kib.default": 1024, "run.disk_kib.default": 8192,
     "run.procs.default": 32, "run.nofile.default": 64, "idle_timeout_s": 3,
+    "request_timeout_s": 4,
 }
 
 
@@ -661,6 +662,42 @@ def service_slowloris():
                 pass
             c.close()
     eq(closed, len(conns), "slow connections closed by the server within its idle timeout")
+    after_service_attack(s)
+
+
+@test(name="security.service_slowloris_never_idle", timeout=60)
+def service_slowloris_never_idle():
+    # Connections that send a byte of their headers every 0.3 s are never
+    # idle for the idle timeout (3 s): request_timeout_s (4 s here) is what
+    # bounds them, however they dribble, while others are served.
+    s = suite()
+    with GATE.run():
+        conns = [socket.create_connection(("127.0.0.1", s.port), timeout=10) for _ in range(20)]
+        t0 = time.monotonic()
+        head = b"POST /api/v1/execute HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 100
+        open_at = {}
+        for i in range(len(head)):
+            now = time.monotonic() - t0
+            if now > 12:
+                break
+            for c in conns:
+                if c in open_at:
+                    continue
+                try:
+                    c.sendall(head[i:i + 1])
+                except OSError:
+                    open_at[c] = now
+            time.sleep(0.3)
+            if len(open_at) == len(conns):
+                break
+        for c in conns:
+            c.close()
+        if len(open_at) == len(conns):
+            first = min(open_at.values())
+            check(first >= 3.5, f"a dribbling client was cut at {first:.1f} s, before the limit")
+        clean_run(s, "python")
+    eq(len(open_at), len(conns), "dribbling connections cut off by request_timeout_s within 12 s")
+    check(max(open_at.values()) < 7, f"the last dribbling client lasted {max(open_at.values()):.1f} s")
     after_service_attack(s)
 
 
