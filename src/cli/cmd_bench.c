@@ -1,6 +1,7 @@
 /* cmd_bench.c — `kiln bench`: what this machine does, measured through the
  * engine as a user's requests would go: latency percentiles from submit to
- * result, runs per second, and the memory of every kiln process. */
+ * result, runs per second, the memory of every kiln process and the CPU time
+ * they spend per run. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <getopt.h>
@@ -18,7 +19,8 @@ static const char BENCH_USAGE[] =
     "Runs CODE (default: the language's hello world) RUNS times (default 2000) from\n"
     "CONCURRENCY threads (default 2), each a fresh jailed process, and prints the\n"
     "latency percentiles, runs per second, and the total PSS of kiln's processes\n"
-    "(engine, zygotes, warm children) at idle after warm-up and at the end.\n"
+    "(engine, zygotes, warm children) at idle after warm-up and at the end, and\n"
+    "the CPU time per run of all of them, with the ceiling it sets on runs/s.\n"
     "SLOTS (default: CONCURRENCY) is how many runs of the language may proceed at\n"
     "once, each slot with a child forked ahead. RATE paces the runs at that many\n"
     "per second in all (default: as fast as they complete): the latency of a run\n"
@@ -95,25 +97,64 @@ static long proc_value(int pid, const char *file, const char *key)
     return v;
 }
 
-/* This process and every descendant: the zygotes and the warm children. */
-static long kiln_pss_kib(int *nprocs)
+/* This process and every descendant (the zygotes and the warm children):
+ * up to max pids into pids; returns how many. */
+static int kiln_pids(int *pids, int max)
 {
-    int self = getpid();
-    long total = 0;
-    *nprocs = 0;
+    int self = getpid(), n = 0;
     DIR *d = opendir("/proc");
-    for (struct dirent *e; d && (e = readdir(d));) {
+    for (struct dirent *e; d && (e = readdir(d)) && n < max;) {
         int pid = atoi(e->d_name), p = pid;
         while (p > 1 && p != self)
             p = (int)proc_value(p, "status", "PPid:");
-        if (pid > 0 && p == self) {
-            total += proc_value(pid, "smaps_rollup", "Pss:");
-            ++*nprocs;
-        }
+        if (pid > 0 && p == self)
+            pids[n++] = pid;
     }
     if (d)
         closedir(d);
+    return n;
+}
+
+#define KILN_PIDS_MAX 4096
+
+static long kiln_pss_kib(int *nprocs)
+{
+    int pids[KILN_PIDS_MAX];
+    long total = 0;
+    *nprocs = kiln_pids(pids, KILN_PIDS_MAX);
+    for (int i = 0; i < *nprocs; i++)
+        total += proc_value(pids[i], "smaps_rollup", "Pss:");
     return total;
+}
+
+/* CPU time of a process and of its reaped children (utime, stime, cutime,
+ * cstime of /proc/PID/stat), in clock ticks. */
+static long long proc_cpu_ticks(int pid)
+{
+    char path[64], line[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *fp = fopen(path, "r");
+    char *at = fp && fgets(line, sizeof line, fp) ? strrchr(line, ')') : NULL;
+    if (fp)
+        fclose(fp);
+    long long v[4] = { 0 };
+    /* after "(comm)": state and ten more fields, then the four times */
+    if (!at || sscanf(at + 1, " %*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %lld %lld %lld %lld",
+                      &v[0], &v[1], &v[2], &v[3]) != 4)
+        return 0;
+    return v[0] + v[1] + v[2] + v[3];
+}
+
+/* CPU time (us) of the engine (self) and of the zygotes with their children,
+ * live and reaped: a warm child's time moves into its zygote's when it is
+ * reaped, so a difference of two readings counts every run once. */
+static void kiln_cpu_us(double *engine_us, double *zygotes_us)
+{
+    int pids[KILN_PIDS_MAX], n = kiln_pids(pids, KILN_PIDS_MAX), self = getpid();
+    double tick_us = 1e6 / (double)sysconf(_SC_CLK_TCK);
+    *engine_us = *zygotes_us = 0;
+    for (int i = 0; i < n; i++)
+        *(pids[i] == self ? engine_us : zygotes_us) += (double)proc_cpu_ticks(pids[i]) * tick_us;
 }
 
 static const char *hello_world(const char *lang)
@@ -154,6 +195,8 @@ static int run_bench(struct bench *b, int conc)
     usleep(100 * 1000);
     long idle = kiln_pss_kib(&nprocs);
     printf("memory at idle: PSS %.1f MiB in %d kiln processes\n", idle / 1024.0, nprocs);
+    double e0, z0, e1, z1;
+    kiln_cpu_us(&e0, &z0);
     double t0 = now_us();
     b->t0_us = t0;
     for (int i = 0; i < conc; i++)
@@ -161,6 +204,14 @@ static int run_bench(struct bench *b, int conc)
     for (int i = 0; i < conc; i++)
         pthread_join(t[i], NULL);
     report(b, (now_us() - t0) / 1e6, conc);
+    usleep(100 * 1000); /* the last children reaped and refilled */
+    kiln_cpu_us(&e1, &z1);
+    double per_run = (e1 - e0 + z1 - z0) / b->runs;
+    long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+    printf("CPU per run: %.0f us (engine %.0f, zygotes and their children %.0f): at most %.0f "
+           "runs/s on %ld CPUs\n",
+           per_run, (e1 - e0) / b->runs, (z1 - z0) / b->runs,
+           per_run > 0 ? ncpus * 1e6 / per_run : 0.0, ncpus);
     long end = kiln_pss_kib(&nprocs);
     printf("memory at the end: PSS %.1f MiB in %d kiln processes\n", end / 1024.0, nprocs);
     free(t);
