@@ -35,6 +35,10 @@
 /* After a kill the kernel empties the namespace at once; this only bounds
  * the wait for the pipes' end of file if something is badly wrong. */
 #define DRAIN_TIMEOUT_MS 5000
+/* A warm run has no keeper whose death empties its namespace: after a kill
+ * the slot's group is signalled again this often, since a fork bomb forks
+ * while a pass goes over it, until the pipes close. */
+#define KILL_REPEAT_MS 10
 #define CPU_CHECK_MIN_MS 2
 #define CPU_CHECK_MAX_MS 100
 /* The loop's own times, in ms of CLOCK_MONOTONIC (0: not yet). */
@@ -42,6 +46,7 @@ struct supervise_clock {
     int64_t started_at;     /* the program started (or the loop saw it had) */
     int64_t exited_at;      /* the keeper reported the program's exit */
     int64_t next_cpu_check; /* when the slot's CPU counter is read next */
+    int64_t last_kill_pass; /* the last SIGKILL pass over a warm run's group */
 };
 
 /* Denied calls answered for one run before it is killed (SG): far more
@@ -293,27 +298,51 @@ static int64_t check_cpu(struct supervision *s, int64_t now, int64_t *next_check
     return cpu_left;
 }
 
-/* Milliseconds until the next thing the loop must check, or -1 to wait
- * for fds only. Kills the run when a deadline has passed. The cgroup is
- * read only when a CPU check is due, not on every wake-up: a short run
- * wakes the loop four or five times (output, end of file, the report), and
- * each reading costs an open, two reads and a close of a cgroup file. */
+/* After a kill (or a warm run's end) at from_ms, which made a SIGKILL pass
+ * over the group, until DRAIN_TIMEOUT_MS has passed: the time to wait for
+ * the pipes, and for a warm run another pass each KILL_REPEAT_MS. */
+static int drain(struct supervision *s, struct supervise_clock *c, int64_t from_ms)
+{
+    int64_t now = mono_ms(), left = from_ms + DRAIN_TIMEOUT_MS - now;
+    if (left <= 0)
+        return 0;
+    if (s->keeper > 0)
+        return (int)left;
+    if (c->last_kill_pass < from_ms)
+        c->last_kill_pass = from_ms;
+    if (now - c->last_kill_pass >= KILL_REPEAT_MS) {
+        cg_slot_signal_all(s->cg, NULL, 0);
+        c->last_kill_pass = now;
+    }
+    return (int)(left < KILL_REPEAT_MS ? left : KILL_REPEAT_MS);
+}
+
+/* Milliseconds until the next thing the loop must check. Kills the run
+ * when a deadline has passed. The cgroup is read only when a CPU check is
+ * due, not on every wake-up: a short run wakes the loop four or five times
+ * (output, end of file, the report), and each reading costs an open, two
+ * reads and a close of a cgroup file. */
 static int next_timeout(struct supervision *s, int64_t t0, struct supervise_clock *c)
 {
     int64_t now = mono_ms();
     if (s->kill_reason != KILN_OK)
-        return (int)(s->killed_at_ms + DRAIN_TIMEOUT_MS > now ? s->killed_at_ms + DRAIN_TIMEOUT_MS - now : 0);
+        return drain(s, c, s->killed_at_ms);
+    if (s->exited && s->keeper <= 0) { /* a warm run has ended: shoot what it left */
+        if (!c->exited_at)
+            c->exited_at = now;
+        return drain(s, c, c->exited_at);
+    }
     if (!s->started && !s->exited) {
         if (now - t0 >= SETUP_TIMEOUT_MS)
             kill_run(s, KILN_XX, "the jail took over %u ms to set up", SETUP_TIMEOUT_MS);
-        return s->kill_reason ? -1 : (int)(t0 + SETUP_TIMEOUT_MS - now);
+        return s->kill_reason ? drain(s, c, s->killed_at_ms) : (int)(t0 + SETUP_TIMEOUT_MS - now);
     }
     if (s->exited) {
         if (!c->exited_at)
             c->exited_at = now;
         if (now - c->exited_at >= COLLECT_TIMEOUT_MS)
             kill_run(s, KILN_XX, "collecting files took over %u ms", COLLECT_TIMEOUT_MS);
-        return s->kill_reason ? -1 : (int)(c->exited_at + COLLECT_TIMEOUT_MS - now);
+        return s->kill_reason ? drain(s, c, s->killed_at_ms) : (int)(c->exited_at + COLLECT_TIMEOUT_MS - now);
     }
     if (!c->started_at) {
         c->started_at = now;
@@ -324,11 +353,11 @@ static int next_timeout(struct supervision *s, int64_t t0, struct supervise_cloc
     int64_t wall_left = c->started_at + s->limits->wall_ms + s->grace_ms - now;
     if (wall_left <= 0) {
         kill_run(s, KILN_TO, "wall time limit of %u ms exceeded", s->limits->wall_ms);
-        return -1;
+        return drain(s, c, s->killed_at_ms);
     }
     if (now >= c->next_cpu_check && check_cpu(s, now, &c->next_cpu_check) <= 0) {
         kill_run(s, KILN_TO, "CPU time limit of %u ms exceeded", s->limits->cpu_ms);
-        return -1;
+        return drain(s, c, s->killed_at_ms);
     }
     return (int)(c->next_cpu_check - now < wall_left ? c->next_cpu_check - now : wall_left);
 }
@@ -361,8 +390,13 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             rc = err_set(err, errlen, "poll: %m");
             break;
         }
-        if (n == 0 && s->kill_reason != KILN_OK && mono_ms() - s->killed_at_ms >= DRAIN_TIMEOUT_MS)
-            break; /* killed, yet the pipes stay open: give up on them */
+        /* Killed or ended, yet the pipes stay open (or keep flowing): give up
+         * on them. */
+        int64_t drain_from = s->kill_reason != KILN_OK         ? s->killed_at_ms :
+                             s->exited && s->keeper <= 0 ? clock.exited_at :
+                                                           0;
+        if (drain_from && mono_ms() - drain_from >= DRAIN_TIMEOUT_MS)
+            break;
         if (n <= 0)
             continue;
         if (pfd[0].revents && read_output(s, &s->out_fd, &o->out, &o->out_truncated) < 0)
