@@ -237,6 +237,8 @@ struct kiln_pool_stats {
     uint64_t rejected;   /* requests refused with KILN_ERR_BUSY */
     uint64_t spawned;    /* children forked (ahead or on a request's path) */
     uint64_t reaped;     /* children ahead retired after warm_idle_ms unused */
+    uint64_t stuck;      /* times a used slot's processes could not all be killed:
+                          * the slot is held out of use and tried again */
     uint64_t by_status[KILN_STATUS_COUNT];
     uint64_t latency[KILN_LATENCY_BUCKETS]; /* submit to result, per bucket */
 };

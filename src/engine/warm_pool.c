@@ -59,6 +59,8 @@
 #include "util/err.h"
 
 #define RESTART_BACKOFF_MS 1000
+/* A slot whose group could not be emptied is tried again after this. */
+#define SLOT_CLEAR_RETRY_MS 1000
 
 struct warm_slot {
     struct zygote_child child;
@@ -66,6 +68,7 @@ struct warm_slot {
     unsigned generation;   /* of the zygote that forked the child */
     bool busy;
     bool dirty;            /* used or retired: to be emptied before its next child */
+    int64_t clear_after_ms; /* dirty, and emptying it failed: not tried again before */
     uint64_t released;     /* release order: the least recent child has had the most time */
     int64_t idle_since_ms; /* the child waits unused since (forked, or last counted idle) */
 };
@@ -537,8 +540,16 @@ static void refill_slot(struct warm_pool *p, unsigned i)
     pthread_mutex_unlock(&p->lock);
     int rc = jail_slot_clear(p->jail, p->slot_lo + i, err, sizeof err);
     pthread_mutex_lock(&p->lock);
-    if (rc == 0 && may_fork_ahead(p, now_ms()) &&
-        (p->wait_head || ready_children(p) < p->target))
+    if (rc < 0) {
+        /* What is left (a process stuck in the kernel) would share the next
+         * run's process limit and be killed with it: the slot stays out of
+         * use, and is tried again later, the others meanwhile. */
+        p->stats.stuck++;
+        p->slots[i].clear_after_ms = now_ms() + SLOT_CLEAR_RETRY_MS;
+        return;
+    }
+    p->slots[i].clear_after_ms = 0;
+    if (may_fork_ahead(p, now_ms()) && (p->wait_head || ready_children(p) < p->target))
         fork_ahead(p, i, p->wait_head ? p->wait_head->limits : &p->child_limits);
     slot_freed(p, i);
 }
@@ -606,8 +617,13 @@ static void *refill_main(void *arg)
     while (!p->stopping) {
         int64_t now = now_ms(), wake_ms = 0;
         unsigned i = 0;
-        while (i < p->nslots && !p->slots[i].dirty)
-            i++;
+        for (; i < p->nslots; i++) {
+            struct warm_slot *s = &p->slots[i];
+            if (s->dirty && s->clear_after_ms > now)
+                earliest(&wake_ms, s->clear_after_ms);
+            else if (s->dirty)
+                break;
+        }
         if (i < p->nslots) {
             refill_slot(p, i);
             continue;

@@ -266,6 +266,8 @@ static const struct warm_family WARM_FAMILIES[] = {
     WARM_COUNTER("kiln_warm_spawned_total", spawned, "Children a warm pool forked."),
     WARM_COUNTER("kiln_warm_reaped_total", reaped,
                  "Children a warm pool retired after waiting warm_idle_ms unused."),
+    WARM_COUNTER("kiln_warm_stuck_total", stuck,
+                 "Times a used slot's processes could not all be killed (the slot waits)."),
 };
 
 static uint64_t warm_value(const struct kiln_pool_stats *w, const struct warm_family *f)
