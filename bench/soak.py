@@ -44,6 +44,7 @@ BOX_UIDS = range(62000, 63000)
 MEM_TOLERANCE = 0.10
 IDLE_TIMEOUT_S = 10          # the server's idle_timeout_s; the stalled client waits on it
 LEGIT_TIMEOUT_S = 180        # a legitimate request that takes longer has failed
+ATTACK_TIMEOUT_S = 30        # an attack's client gives up (and hangs up) after this
 SETTLE_S = 90                # after the load, time for the counts to return to the baseline
 STOP_TIMEOUT_S = 60          # SIGTERM to exit
 
@@ -819,7 +820,8 @@ def run_case(port, case, conn=None):
     method = case.get("method", "POST")
     body = json.dumps(case["body"]).encode() if "body" in case else None
     st, raw = request(port, method, case["path"], body=body,
-                      headers={"Content-Type": "application/json"} if body else None, conn=conn)
+                      headers={"Content-Type": "application/json"} if body else None, conn=conn,
+                      timeout=LEGIT_TIMEOUT_S if case["legit"] else ATTACK_TIMEOUT_S)
     if st != 200:
         return f"http_{st}", [raw[:300].decode("utf-8", "replace")]
     try:
@@ -843,9 +845,11 @@ def client(idx, port, seed, until, t0, tally, stop):
         while case:
             start = time.monotonic()
             try:
-                outcome, detail = run_case(port, case, conn)
+                # Attacks go on connections of their own: one that times out
+                # is closed, as its client would, and that cancels its run.
+                outcome, detail = run_case(port, case, conn if case["legit"] else None)
             except Exception as e:  # a refused, reset or timed-out connection
-                if conn:
+                if conn and case["legit"]:
                     conn.conn = None
                 outcome, detail = f"error:{type(e).__name__}", [str(e)[:300]]
             tally.add(case, outcome, detail, time.monotonic() - start, start - t0)
