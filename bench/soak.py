@@ -8,14 +8,17 @@ two-file requests), attacks on the jail (fork and memory bombs, CPU loops,
 sleeps past the wall limit, output floods, killing the parent, network,
 daemons, V8 escapes, pollution then a clean check, clients that hang up) and
 abuse of the service (malformed, oversized, deep and invalid-UTF-8 bodies,
-clients that dribble or stall). Every answer is checked. Every few seconds
-it samples the server's process tree: PSS, fds, processes, threads, box-uid
-processes, mounts, cgroup folders, and /metrics.
+clients that dribble or stall). Every answer is checked. Every second it
+samples the server's process tree: PSS (total and anonymous, by role), the
+RSS of the server and its zygotes, fds, threads, processes, box-uid
+processes, mounts (the server's and the zygotes'), cgroup folders, /metrics.
 
 Verdict (exit 1 on any violation): no legitimate request failed; every
-attack got its expected answer; memory flat within 10 % (median of the first
-10 % of samples after warm-up against the median of the last 10 %); after
-the load and a settle, fds, processes, mounts and cgroups as before it; on
+attack got its expected answer; memory flat within 10 % (the tree's PSS and
+the server's and zygotes' RSS: median of the first 10 % of samples after
+the warm-up against the median of the last 10 %); after the load and a
+settle, fds, threads, processes, mounts and cgroups as before it; no warm
+runtime restarted, no request refused by a pool, no unexpected log line; on
 SIGTERM the server exits 0 and leaves no process, cgroup or box-uid process.
 
     python3 bench/soak.py [--kiln build/kiln] [--seconds 600] [--concurrency 32]
