@@ -5,6 +5,8 @@
 #   make check-san  only the sanitizer build and its tests
 #   make serve      build, then run the HTTP service on 127.0.0.1:3000 in the foreground
 #   make fuzz       the libFuzzer targets of fuzz/, FUZZ_SECONDS each (see the fuzzing section)
+#   make soak       the server under mixed load and attacks for SOAK_SECONDS (600) at
+#                   SOAK_CONCURRENCY (32), watched for leaks (bench/soak.py, docs/soak.md)
 #   make format     clang-format over the sources
 #
 # SANITIZE=address,undefined builds into build/san/ instead of build/.
@@ -126,7 +128,7 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 SERVER_OBJS := $(SERVER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
-.PHONY: all deps check check-san test-unit test-integration bench bench-http format clean serve
+.PHONY: all deps check check-san test-unit test-integration bench bench-http soak format clean serve
 .PHONY: fuzz fuzz-build fuzz-toolchain
 all: deps $(BUILD)/kiln $(BUILD)/libkiln.a $(if $(SANITIZE),,$(V8_SO))
 
@@ -188,6 +190,13 @@ check-san:
 # Load on the real server with wrk: requests/s, p50, p99, peak memory.
 bench-http: all
 	bash bench/http.sh $(BUILD)/kiln $(or $(DURATION),10) 20 python javascript typescript bash
+
+# The server on a free loopback port under legitimate runs, attacks and abuse
+# from SOAK_CONCURRENCY clients; fails on a failed legitimate request, memory
+# not flat within 10 %, or fds, processes, mounts or cgroups left over.
+soak: all
+	python3 bench/soak.py --kiln $(BUILD)/kiln --seconds $(or $(SOAK_SECONDS),600) \
+		--concurrency $(or $(SOAK_CONCURRENCY),32) --report $(BUILD)/soak.json
 
 # The HTTP service in the foreground on 127.0.0.1:3000 (Ctrl-C stops it).
 serve: all
