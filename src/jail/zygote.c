@@ -560,6 +560,7 @@ int zygote_spawn(struct zygote *z, struct jail *jail, unsigned slot, const struc
         goto out;
     struct spawn_msg sm = { .ncg = (uint32_t)ncg, .limits = *l };
     sandbox_init(&sm.sandbox, v.uid, l, NULL);
+    sm.sandbox.new_ipc = true; /* the zygote's is shared by all its children */
     rootfs_run_opts_format(&sm.mounts, v.uid, l->disk_kib);
     int fds[MSG_FDS_MAX] = { [FD_REQ] = req[1], [FD_OUT] = out[1], [FD_ERR] = er[1],
                              [FD_STATUS] = st[1], [FD_NET] = v.net_fd };
