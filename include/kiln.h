@@ -99,9 +99,9 @@ struct kiln_config {
     struct kiln_limits compile_defaults, compile_maxima;
 };
 
-/* Defaults: the compiled-in languages folder, 2 slots, 2 warm slots all kept
- * forked ahead (warm_min 2), warm_idle_ms 30000, queue_max 64, queue_wait_ms
- * 10000, uid 62000, "kiln". */
+/* Defaults: the compiled-in languages folder, 2 slots, 4 warm slots of which
+ * 2 are kept forked ahead when idle (warm_min 2), warm_idle_ms 30000,
+ * queue_max 64, queue_wait_ms 10000, uid 62000, "kiln". */
 void kiln_config_init(struct kiln_config *cfg);
 
 typedef struct kiln_engine kiln_engine;

@@ -37,7 +37,7 @@ static const struct cfg_setting SETTINGS[] = {
     STR(listen, "HOST:PORT to listen on (127.0.0.1:3000; port 0: any free port)"),
     BOOL(allow_remote, "allow a listen address other than loopback (off)"),
     U32(slots, 1, 256, "exec runs at once: engine slots (2)"),
-    U32(warm_slots, 1, 256, "runs at once per warm language, e.g. python (2)"),
+    U32(warm_slots, 1, 256, "runs at once per warm language, e.g. python (4)"),
     U32(warm_min, 0, 256, "children kept forked ahead per warm language when idle (2)"),
     U32(warm_idle_ms, 0, 86400000, "a child ahead beyond warm_min unused this long is retired "
         "(30000)"),
