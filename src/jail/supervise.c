@@ -374,7 +374,9 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
         kill_run(s, KILN_XX, "out of memory (%u)", 0);
         rc = err_set(err, errlen, "out of memory");
     }
-    while (s->chan >= 0 || s->out_fd >= 0 || s->err_fd >= 0) {
+    /* A warm run is not over before an exit is known: a program may close
+     * its pipes and stop talking on chan, and still run under its limits. */
+    while (s->chan >= 0 || s->out_fd >= 0 || s->err_fd >= 0 || (s->reaper_fd >= 0 && !s->exited)) {
         struct pollfd pfd[6] = {
             { .fd = s->out_fd, .events = POLLIN },
             { .fd = s->err_fd, .events = POLLIN },
