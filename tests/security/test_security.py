@@ -74,6 +74,10 @@ SERVER_SETTINGS = {
     "run.output_kib.default": 64, "run.fsize_kib.default": 1024, "run.disk_kib.default": 8192,
     "run.procs.default": 32, "run.nofile.default": 64, "idle_timeout_s": 3,
     "request_timeout_s": 4,
+    # Pools of a fixed size (warm_slots = warm_min): a pool grown by demand
+    # keeps its extra children, with their fds in the server, for
+    # warm_idle_ms, and the leftover check compares against the start.
+    "warm_slots": 2, "warm_min": 2,
 }
 
 
