@@ -988,7 +988,14 @@ extern "C" int v8rt_init(char *err, size_t errlen)
     if (g_isolate)
         return set_err(err, errlen, "v8rt: already initialised");
     /* No V8 thread may exist when the zygote forks. */
-    static const char FLAGS[] = "--single-threaded --no-wasm-async-compilation";
+    /* No memory reducer: after a collection it arms a timer to shrink the
+     * heap once the program goes quiet, and a child forked later than that
+     * from a zygote that has gone quiet ran a full collection at its first
+     * allocation: ~720 copy-on-write faults and ~7 ms of CPU per child once
+     * the zygote had waited 20 s (fork_floor with a pause before the forks;
+     * over HTTP, javascript fell from ~450 to ~190 req/s minutes after the
+     * server started). A run is too short-lived to need its heap shrunk. */
+    static const char FLAGS[] = "--single-threaded --no-wasm-async-compilation --no-memory-reducer";
     v8::V8::SetFlagsFromString(FLAGS, sizeof FLAGS - 1);
     const char *extra = getenv("KILN_V8_FLAGS"); /* for diagnosis: --trace-gc, ... */
     if (extra && *extra)
