@@ -317,6 +317,15 @@ static int drain(struct supervision *s, struct supervise_clock *c, int64_t from_
     return (int)(left < KILL_REPEAT_MS ? left : KILL_REPEAT_MS);
 }
 
+/* When the loop began to wait for the pipes after a kill or a warm run's
+ * end (0: it is not waiting for that). */
+static int64_t drain_from(const struct supervision *s, const struct supervise_clock *c)
+{
+    if (s->kill_reason != KILN_OK)
+        return s->killed_at_ms;
+    return s->exited && s->keeper <= 0 ? c->exited_at : 0;
+}
+
 /* Milliseconds until the next thing the loop must check. Kills the run
  * when a deadline has passed. The cgroup is read only when a CPU check is
  * due, not on every wake-up: a short run wakes the loop four or five times
@@ -325,13 +334,10 @@ static int drain(struct supervision *s, struct supervise_clock *c, int64_t from_
 static int next_timeout(struct supervision *s, int64_t t0, struct supervise_clock *c)
 {
     int64_t now = mono_ms();
-    if (s->kill_reason != KILN_OK)
-        return drain(s, c, s->killed_at_ms);
-    if (s->exited && s->keeper <= 0) { /* a warm run has ended: shoot what it left */
-        if (!c->exited_at)
-            c->exited_at = now;
-        return drain(s, c, c->exited_at);
-    }
+    if (s->exited && s->keeper <= 0 && !c->exited_at)
+        c->exited_at = now; /* a warm run has ended: what it left is shot */
+    if (drain_from(s, c))
+        return drain(s, c, drain_from(s, c));
     if (!s->started && !s->exited) {
         if (now - t0 >= SETUP_TIMEOUT_MS)
             kill_run(s, KILN_XX, "the jail took over %u ms to set up", SETUP_TIMEOUT_MS);
@@ -394,10 +400,8 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
         }
         /* Killed or ended, yet the pipes stay open (or keep flowing): give up
          * on them. */
-        int64_t drain_from = s->kill_reason != KILN_OK         ? s->killed_at_ms :
-                             s->exited && s->keeper <= 0 ? clock.exited_at :
-                                                           0;
-        if (drain_from && mono_ms() - drain_from >= DRAIN_TIMEOUT_MS)
+        int64_t from = drain_from(s, &clock);
+        if (from && mono_ms() - from >= DRAIN_TIMEOUT_MS)
             break;
         if (n <= 0)
             continue;
