@@ -84,6 +84,7 @@ LIB_SRCS := \
 	src/engine/engine.c \
 	src/engine/warm_pool.c \
 	src/engine/result.c \
+	src/engine/artifact_cache.c \
 	src/runtime/exec.c \
 	src/runtime/python.c \
 	src/runtime/js.c
@@ -119,6 +120,7 @@ UNIT_TESTS := \
 	tests/unit/test_lang \
 	tests/unit/test_cgroup \
 	tests/unit/test_util \
+	tests/unit/test_cache \
 	tests/unit/test_jail \
 	tests/unit/test_warm \
 	tests/unit/test_warm_js

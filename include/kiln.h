@@ -90,6 +90,9 @@ struct kiln_config {
                                 * one more fails at once with KILN_ERR_BUSY (0: none
                                 * waits, not even for a slot being emptied after a run) */
     uint32_t queue_wait_ms;    /* longest wait for a warm slot; then KILN_ERR_BUSY */
+    uint32_t artifact_cache_kib; /* compiled programs kept in memory, by their sources,
+                                  * language and compile limits, so that the same program
+                                  * submitted again is not compiled again (0: no cache) */
     const char *zygote_exe;    /* binary that runs kiln_zygote_main; NULL: /proc/self/exe */
     uint32_t uid_base;         /* each slot claims a free uid (= gid) from uid_base ..
                                 * uid_base+999, locked in /run/kiln, so that engines
@@ -126,12 +129,24 @@ struct kiln_file {
     size_t len;
 };
 
+/* One input of a program run once per input (a judge's test case). */
+struct kiln_case {
+    const char *stdin_data; /* may be NULL */
+    size_t stdin_len;
+};
+#define KILN_CASES_MAX 64
+
 struct kiln_request {
     const char *language;           /* a name or an alias */
     const struct kiln_file *files;  /* files[0] is the entry point */
     size_t nfiles;
-    const char *stdin_data;         /* may be NULL */
+    const char *stdin_data;         /* may be NULL; ignored when there are cases */
     size_t stdin_len;
+    /* ncases > 0: compile once, then run once per case, each run a fresh
+     * process in a fresh jail with the case's stdin; results in
+     * kiln_result.cases. At most KILN_CASES_MAX. */
+    const struct kiln_case *cases;
+    size_t ncases;
     const char *const *args;        /* program arguments, after the run command */
     size_t nargs;
     struct kiln_limits run_limits;     /* zeros: engine defaults */
@@ -169,10 +184,18 @@ struct kiln_stage {
 };
 
 struct kiln_result {
-    enum kiln_status status; /* CE if compilation failed, else run.status */
-    bool compiled;           /* the language had a compile step and it ran */
+    enum kiln_status status; /* CE if compilation failed, else run.status; with cases,
+                              * the status of the first case that was not OK, or OK */
+    bool compiled;           /* the language has a compile step, and it ran or its
+                              * artifacts came from the cache */
+    bool cached;             /* they came from the cache: `compile` then holds the
+                              * compiler's output of the first time, with zero times,
+                              * because nothing ran */
     struct kiln_stage compile;
-    struct kiln_stage run;
+    struct kiln_stage run;   /* without cases; unused (zero) with cases */
+    struct kiln_stage *cases; /* with cases: one per case, in order; fewer than asked
+                               * (ncases) only after a failed compilation (then none) */
+    size_t ncases;
     char language[32];       /* canonical name */
     char version[64];        /* "" unless kiln_language_version ran before */
 };
@@ -195,6 +218,9 @@ enum kiln_error {
 int kiln_execute(kiln_engine *engine, const struct kiln_request *req,
                  struct kiln_result *result, char *err, size_t errlen);
 void kiln_result_free(struct kiln_result *result);
+/* The run that decided the result's status: `run`, or with cases the
+ * first case that was not OK (the last when all were OK). */
+const struct kiln_stage *kiln_result_deciding_run(const struct kiln_result *result);
 
 /* Language definitions as loaded, whether or not their toolchain is here. */
 struct kiln_language_info {
@@ -255,6 +281,16 @@ int kiln_engine_warm(kiln_engine *engine, char *err, size_t errlen);
  *     if (!strcmp(argv[0], "kiln-zygote")) return kiln_zygote_main(argc, argv);
  * It returns only when argv is not a zygote's. */
 int kiln_zygote_main(int argc, char **argv);
+
+/* The compiled-artifact cache (config.artifact_cache_kib). */
+struct kiln_cache_stats {
+    uint64_t hits, misses;  /* lookups of compiled languages */
+    uint64_t stored;        /* compilations added */
+    uint64_t evicted;       /* entries dropped for room, least recently used first */
+    uint64_t entries, bytes; /* now; bytes of sources and artifacts */
+    uint64_t max_bytes;
+};
+void kiln_cache_stats(kiln_engine *engine, struct kiln_cache_stats *out);
 
 /* What the jail uses on this host, for `kiln check`. */
 struct kiln_host_report {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/artifact_cache.h"
 #include "engine/lang.h"
 #include "engine/warm_pool.h"
 #include "jail/jail.h"
@@ -43,6 +44,7 @@ struct kiln_engine {
     struct jail *jail;
     struct lang_registry *langs;
     struct lang_state *lang_state; /* parallel to the registry */
+    struct artifact_cache *artifacts;
     pthread_mutex_t lock;          /* guards lang_state[].version */
 };
 
@@ -66,6 +68,8 @@ void kiln_config_init(struct kiln_config *cfg)
     cfg->warm_idle_ms = 30000;
     cfg->queue_max = 64;
     cfg->queue_wait_ms = 10000;
+    /* 128 MiB: a few thousand compiled C programs, or hundreds of Go ones. */
+    cfg->artifact_cache_kib = 128 << 10;
     cfg->uid_base = 62000;
     cfg->cgroup_name = "kiln";
     cfg->run_defaults = (struct kiln_limits){
@@ -155,6 +159,11 @@ kiln_engine *kiln_engine_create(const struct kiln_config *cfg, char *err, size_t
         err_set(err, errlen, "out of memory");
         goto fail;
     }
+    e->artifacts = artifact_cache_create((size_t)cfg->artifact_cache_kib << 10);
+    if (!e->artifacts) {
+        err_set(err, errlen, "out of memory");
+        goto fail;
+    }
     unsigned nwarm = mark_available(e);
     struct jail_config jc = { .slots = cfg->slots + nwarm * cfg->warm_slots,
                               .uid_base = cfg->uid_base, .cgroup_name = cfg->cgroup_name };
@@ -176,6 +185,7 @@ void kiln_engine_destroy(kiln_engine *e)
     jail_destroy(e->jail);
     lang_registry_free(e->langs);
     free(e->lang_state);
+    artifact_cache_destroy(e->artifacts);
     pthread_mutex_destroy(&e->lock);
     free(e);
 }
@@ -226,6 +236,45 @@ static int validate_files(const struct kiln_request *req, char *err, size_t errl
     if (strchr(req->files[0].name, '/'))
         return err_set(err, errlen, "the entry file '%s' must be at the top level",
                        req->files[0].name);
+    if (req->ncases > KILN_CASES_MAX)
+        return err_set(err, errlen, "%zu cases: at most %d", req->ncases, KILN_CASES_MAX);
+    if (req->ncases && !req->cases)
+        return err_set(err, errlen, "ncases is %zu but there are no cases", req->ncases);
+    for (size_t i = 0; i < req->ncases; i++)
+        if (!req->cases[i].stdin_data && req->cases[i].stdin_len)
+            return err_set(err, errlen, "case %zu has no stdin data", i);
+    return 0;
+}
+
+/* A warm language's cases: one fresh child per case, as many requests. */
+static int warm_cases(struct warm_pool *pool, const struct kiln_request *req,
+                      const struct kiln_limits *limits, struct kiln_result *res, char *err,
+                      size_t errlen)
+{
+    if (!(res->cases = calloc(req->ncases, sizeof *res->cases))) {
+        err_set(err, errlen, "out of memory");
+        return KILN_ERR_INTERNAL;
+    }
+    res->status = KILN_OK;
+    for (size_t i = 0; i < req->ncases; i++) {
+        struct kiln_request one = *req;
+        one.stdin_data = req->cases[i].stdin_data;
+        one.stdin_len = req->cases[i].stdin_len;
+        one.cases = NULL;
+        one.ncases = 0;
+        struct kiln_result r;
+        memset(&r, 0, sizeof r);
+        int rc = warm_pool_execute(pool, &one, limits, &r, err, errlen);
+        if (rc < 0)
+            return rc;
+        res->cases[res->ncases++] = r.run;
+        r.run = (struct kiln_stage){ 0 };
+        if (!res->version[0])
+            snprintf(res->version, sizeof res->version, "%s", r.version);
+        kiln_result_free(&r);
+        if (res->status == KILN_OK)
+            res->status = res->cases[i].status;
+    }
     return 0;
 }
 
@@ -253,7 +302,7 @@ int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_res
     const struct lang_def *def = find_language(e, req->language, err, errlen);
     if (!def || validate_files(req, err, errlen) < 0)
         return KILN_ERR_INVALID;
-    struct exec_job job = { .lang = def, .req = req };
+    struct exec_job job = { .lang = def, .req = req, .cache = e->artifacts };
     if (resolve_limits(&job.run_limits, &req->run_limits, &e->cfg.run_defaults,
                        &def->run_limits, &e->cfg.run_maxima, "run", err, errlen) < 0 ||
         resolve_limits(&job.compile_limits, &req->compile_limits, &e->cfg.compile_defaults,
@@ -267,7 +316,8 @@ int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_res
     if (st->pool) {
         /* Nothing of the engine is touched after the pool returns: a
          * kiln_engine_destroy may be draining it. */
-        int rc = warm_pool_execute(st->pool, req, &job.run_limits, res, err, errlen);
+        int rc = req->ncases ? warm_cases(st->pool, req, &job.run_limits, res, err, errlen)
+                             : warm_pool_execute(st->pool, req, &job.run_limits, res, err, errlen);
         if (rc < 0)
             kiln_result_free(res);
         return rc;
@@ -298,6 +348,11 @@ int kiln_language_for_file(const kiln_engine *e, const char *filename,
 {
     const struct lang_def *d = lang_registry_find_by_file(e->langs, filename);
     return d ? kiln_language_get(e, lang_index(e, d), out) : -1;
+}
+
+void kiln_cache_stats(kiln_engine *e, struct kiln_cache_stats *out)
+{
+    artifact_cache_stats(e->artifacts, out);
 }
 
 void kiln_engine_report(const kiln_engine *e, struct kiln_host_report *out)

@@ -37,6 +37,19 @@ void kiln_result_free(struct kiln_result *result)
         return;
     stage_free(&result->compile);
     stage_free(&result->run);
+    for (size_t i = 0; i < result->ncases; i++)
+        stage_free(&result->cases[i]);
+    free(result->cases);
+    result->cases = NULL;
+    result->ncases = 0;
+}
+
+const struct kiln_stage *kiln_result_deciding_run(const struct kiln_result *r)
+{
+    for (size_t i = 0; i < r->ncases; i++)
+        if (r->cases[i].status != KILN_OK || i + 1 == r->ncases)
+            return &r->cases[i];
+    return &r->run;
 }
 
 /* Moves a jail outcome into a public stage (the buffers change owner). */

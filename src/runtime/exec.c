@@ -165,36 +165,102 @@ static int compile_stage(struct jail *jail, unsigned slot, const struct exec_job
     return 0;
 }
 
+/* What the run stage starts from: the sources, or the /box the compile
+ * stage left, compiled now or found in the cache. */
+struct artifacts {
+    const struct jail_file *files;
+    size_t nfiles;
+    struct jail_file *cached; /* owned copies from the cache */
+    struct jail_outcome co;   /* of the compile stage, when it ran */
+};
+
+/* 0: ready to run (or a failed compilation, with res->status saying so);
+ * -1: the jail could not run the compiler. */
+static int prepare(struct jail *jail, unsigned slot, const struct exec_job *job,
+                   const struct jail_file *src, struct artifacts *art, struct kiln_result *res,
+                   char *err, size_t errlen)
+{
+    art->files = src;
+    art->nfiles = job->req->nfiles;
+    if (!job->lang->compile_argv)
+        return 0;
+    struct artifact_key key = { 0 };
+    bool keyed = job->cache && artifact_key_build(&key, job->lang, job->req,
+                                                  &job->compile_limits) == 0;
+    if (keyed && artifact_cache_get(job->cache, &key, &art->cached, &art->nfiles,
+                                    &res->compile) == 0) {
+        free(key.bytes);
+        res->compiled = res->cached = true;
+        art->files = art->cached;
+        return 0;
+    }
+    int rc = compile_stage(jail, slot, job, src, res, &art->co, err, errlen);
+    if (rc == 0 && res->status == KILN_OK) {
+        art->files = art->co.files;
+        art->nfiles = art->co.nfiles;
+        if (keyed)
+            artifact_cache_put(job->cache, &key, art->files, art->nfiles, &res->compile);
+    }
+    free(key.bytes);
+    return rc;
+}
+
+static int run_once(struct jail *jail, unsigned slot, const struct exec_job *job,
+                    const struct artifacts *art, const char *in, size_t in_len,
+                    struct kiln_stage *st, char *err, size_t errlen)
+{
+    struct stage_args a = {
+        .cmd = job->lang->run_argv, .files = art->files, .nfiles = art->nfiles,
+        .stdin_data = in, .stdin_len = in_len,
+        .args = job->req->args, .nargs = job->req->nargs, .limits = &job->run_limits,
+    };
+    struct jail_outcome ro = { 0 };
+    if (run_stage(jail, slot, job, &a, &ro, err, errlen) < 0)
+        return -1;
+    result_stage_from_outcome(st, &ro);
+    jail_outcome_free(&ro);
+    return 0;
+}
+
+/* One fresh jail per case; the result's status is the first case that
+ * was not OK. */
+static int run_cases(struct jail *jail, unsigned slot, const struct exec_job *job,
+                     const struct artifacts *art, struct kiln_result *res, char *err,
+                     size_t errlen)
+{
+    const struct kiln_request *req = job->req;
+    if (!(res->cases = calloc(req->ncases, sizeof *res->cases)))
+        return err_set(err, errlen, "out of memory");
+    for (size_t i = 0; i < req->ncases; i++) {
+        if (run_once(jail, slot, job, art, req->cases[i].stdin_data, req->cases[i].stdin_len,
+                     &res->cases[i], err, errlen) < 0)
+            return -1;
+        res->ncases++;
+        if (res->status == KILN_OK)
+            res->status = res->cases[i].status;
+    }
+    return 0;
+}
+
 int exec_execute(struct jail *jail, unsigned slot, const struct exec_job *job,
                  struct kiln_result *res, char *err, size_t errlen)
 {
     const struct kiln_request *req = job->req;
     struct jail_file *src = result_request_files(req);
-    struct jail_outcome co = { 0 }, ro = { 0 };
-    int rc = -1;
+    struct artifacts art = { 0 };
     if (!src)
         return err_set(err, errlen, "out of memory");
     res->status = KILN_OK;
-    if (job->lang->compile_argv &&
-        (compile_stage(jail, slot, job, src, res, &co, err, errlen) < 0 || res->status != KILN_OK)) {
-        rc = res->compiled ? 0 : -1;
-        goto out;
+    int rc = prepare(jail, slot, job, src, &art, res, err, errlen);
+    if (rc == 0 && res->status == KILN_OK) {
+        if (req->ncases)
+            rc = run_cases(jail, slot, job, &art, res, err, errlen);
+        else if ((rc = run_once(jail, slot, job, &art, req->stdin_data, req->stdin_len,
+                                &res->run, err, errlen)) == 0)
+            res->status = res->run.status;
     }
-    struct stage_args a = {
-        .cmd = job->lang->run_argv,
-        .files = res->compiled ? co.files : src,
-        .nfiles = res->compiled ? co.nfiles : req->nfiles,
-        .stdin_data = req->stdin_data, .stdin_len = req->stdin_len,
-        .args = req->args, .nargs = req->nargs, .limits = &job->run_limits,
-    };
-    if (run_stage(jail, slot, job, &a, &ro, err, errlen) == 0) {
-        result_stage_from_outcome(&res->run, &ro);
-        res->status = res->run.status;
-        rc = 0;
-    }
-out:
-    jail_outcome_free(&co);
-    jail_outcome_free(&ro);
+    jail_outcome_free(&art.co);
+    artifact_files_free(art.cached, art.nfiles);
     free(src);
     return rc;
 }

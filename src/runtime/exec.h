@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "engine/artifact_cache.h"
 #include "engine/lang.h"
 #include "jail/jail.h"
 #include "kiln.h"
@@ -18,10 +19,12 @@ struct exec_job {
     const struct lang_def *lang;
     const struct kiln_request *req;
     struct kiln_limits run_limits, compile_limits; /* resolved */
+    struct artifact_cache *cache; /* compiled programs; NULL: compile every time */
 };
 
-/* Compiles (if the language has a compile step) and runs, in `slot`.
- * Fills res; returns -1 only when the jail could not start at all. */
+/* Compiles (if the language has a compile step, unless the cache has the
+ * program) and runs, once or once per case, in `slot`. Fills res; returns
+ * -1 only when the jail could not start at all. */
 int exec_execute(struct jail *jail, unsigned slot, const struct exec_job *job,
                  struct kiln_result *res, char *err, size_t errlen);
 
