@@ -22,6 +22,8 @@ struct cli_run_opts {
     const char *lang;
     struct kiln_limits run, compile;
     const char *stdin_file;
+    const char *case_files[KILN_CASES_MAX]; /* --case: one run per file, as its stdin */
+    size_t ncases;
     bool json;
     char **positional;        /* files (run) or the code (eval) */
     size_t npositional;

@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,10 +74,11 @@ static void write_all(int fd, const char *p, size_t n)
 
 int cli_exit_code(const struct kiln_result *r)
 {
+    const struct kiln_stage *run = kiln_result_deciding_run(r);
     switch (r->status) {
     case KILN_OK:
-    case KILN_RE: return r->run.exit_code;
-    case KILN_SG: return 128 + r->run.signal;
+    case KILN_RE: return run->exit_code;
+    case KILN_SG: return 128 + run->signal;
     case KILN_CE: return CLI_EXIT_CE;
     case KILN_OL: return CLI_EXIT_OL;
     case KILN_ML: return CLI_EXIT_ML;
@@ -99,6 +99,20 @@ static void print_denied(const char *stage, const struct kiln_stage *st)
     fputc('\n', stderr);
 }
 
+/* Each case's output after a line naming it and how it ended. */
+static void print_cases(const struct kiln_result *r)
+{
+    for (size_t i = 0; i < r->ncases; i++) {
+        const struct kiln_stage *st = &r->cases[i];
+        fprintf(stderr, "kiln: case %zu: %s, exit %d, %llu ms%s%s\n", i + 1,
+                kiln_status_name(st->status), st->exit_code, (unsigned long long)st->wall_ms,
+                st->message[0] ? ": " : "", st->message);
+        write_all(1, st->out, st->out_len);
+        write_all(2, st->err, st->err_len);
+        print_denied("run", st);
+    }
+}
+
 /* The compiler's output goes to stderr; the program's to stdout and stderr. */
 static void print_plain(const struct kiln_result *r)
 {
@@ -106,6 +120,10 @@ static void print_plain(const struct kiln_result *r)
     if (r->compiled) {
         write_all(2, r->compile.out, r->compile.out_len);
         write_all(2, r->compile.err, r->compile.err_len);
+    }
+    if (r->ncases) {
+        print_cases(r);
+        return;
     }
     if (ran) {
         write_all(1, r->run.out, r->run.out_len);
@@ -118,6 +136,21 @@ static void print_plain(const struct kiln_result *r)
                                      : r->compile.message);
     print_denied("compile", &r->compile);
     print_denied("run", &r->run);
+}
+
+/* A FILE's name in /box: its path relative to the entry file's folder
+ * when it lies below it (a valid box path, so no ".."), else its base
+ * name. The entry file itself is always its base name. */
+static const char *box_name(const char *entry, const char *path)
+{
+    const char *slash = strrchr(entry, '/');
+    size_t dir = slash ? (size_t)(slash - entry) + 1 : 0;
+    if (path != entry && !strncmp(path, entry, dir) && kiln_file_name_valid(path + dir))
+        return path + dir;
+    if (path != entry && !dir && kiln_file_name_valid(path))
+        return path;
+    const char *base = strrchr(path, '/');
+    return base ? base + 1 : path;
 }
 
 /* Fills the request's files from the command line: `run` reads each FILE
@@ -134,9 +167,21 @@ static int load_files(const struct cli_run_opts *o, bool eval, const struct kiln
     for (size_t i = 0; i < o->npositional; i++) {
         if (read_path(o->positional[i], &bufs[i]) < 0)
             return -1;
-        files[i] = (struct kiln_file){ .name = basename(o->positional[i]),
+        files[i] = (struct kiln_file){ .name = box_name(o->positional[0], o->positional[i]),
                                        .data = bufs[i].data ? bufs[i].data : "",
                                        .len = bufs[i].len };
+    }
+    return 0;
+}
+
+/* The stdin of every --case, read into bufs. */
+static int load_cases(const struct cli_run_opts *o, struct kiln_case *cases, struct buf *bufs)
+{
+    for (size_t i = 0; i < o->ncases; i++) {
+        if (read_path(o->case_files[i], &bufs[i]) < 0)
+            return -1;
+        cases[i] = (struct kiln_case){ .stdin_data = bufs[i].data ? bufs[i].data : "",
+                                       .stdin_len = bufs[i].len };
     }
     return 0;
 }
@@ -193,20 +238,23 @@ static int run_or_eval(int argc, char **argv, bool eval)
     struct kiln_language_info li;
     size_t nfiles = eval ? 1 : o.npositional;
     struct kiln_file *files = calloc(nfiles, sizeof *files);
-    struct buf *bufs = calloc(nfiles + 1, sizeof *bufs), *in = bufs ? &bufs[nfiles] : NULL;
+    size_t nbufs = nfiles + 1 + o.ncases; /* files, stdin, cases */
+    struct buf *bufs = calloc(nbufs, sizeof *bufs), *in = bufs ? &bufs[nfiles] : NULL;
+    struct kiln_case cases[KILN_CASES_MAX];
     rc = CLI_EXIT_XX;
     if (!files || !bufs)
         fprintf(stderr, "kiln: out of memory\n");
     else if (find_language(e, &o, &li) == 0 && load_files(&o, eval, &li, files, bufs) == 0 &&
-             read_stdin(&o, in) == 0) {
+             load_cases(&o, cases, in + 1) == 0 && (o.ncases || read_stdin(&o, in) == 0)) {
         struct kiln_request req = {
             .language = li.name, .files = files, .nfiles = nfiles,
             .stdin_data = in->data, .stdin_len = in->len, .args = o.args, .nargs = o.nargs,
             .run_limits = o.run, .compile_limits = o.compile,
+            .cases = cases, .ncases = o.ncases,
         };
         rc = execute_and_report(e, &o, &req);
     }
-    for (size_t i = 0; bufs && i <= nfiles; i++)
+    for (size_t i = 0; bufs && i < nbufs; i++)
         buf_free(&bufs[i]);
     free(bufs);
     free(files);

@@ -34,9 +34,14 @@ cJSON *json_result(const struct kiln_result *r)
     cJSON_AddStringToObject(o, "language", r->language);
     cJSON_AddStringToObject(o, "version", r->version);
     cJSON_AddItemToObject(o, "compile", r->compiled ? json_stage(&r->compile) : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "run", r->status == KILN_CE || (r->compiled && !r->run.out)
-                                        ? cJSON_CreateNull()
-                                        : json_stage(&r->run));
+    cJSON_AddBoolToObject(o, "cached", r->cached);
+    bool no_run = r->ncases || r->status == KILN_CE || (r->compiled && !r->run.out);
+    cJSON_AddItemToObject(o, "run", no_run ? cJSON_CreateNull() : json_stage(&r->run));
+    if (r->ncases) {
+        cJSON *cases = cJSON_AddArrayToObject(o, "cases");
+        for (size_t i = 0; cases && i < r->ncases; i++)
+            cJSON_AddItemToArray(cases, json_stage(&r->cases[i]));
+    }
     return o;
 }
 

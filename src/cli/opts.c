@@ -28,17 +28,25 @@ static const char RUN_USAGE[] =
     "      --compile-limit NAME=V   the same for the compile step\n"
     "      --stdin FILE      the program's stdin (default: kiln's own stdin unless it\n"
     "                        is a terminal, then empty)\n"
+    "      --case FILE       repeatable: compile once, then run once per FILE with\n"
+    "                        FILE as stdin, each run a fresh process (at most 64)\n"
     "      --json            print the whole result as one JSON object\n"
     "  -h, --help            this text\n"
+    "\n"
+    "Other FILEs in the entry file's folder or below keep their path relative to it\n"
+    "(`kiln run app/main.py app/lib/util.py` gives /box/main.py, /box/lib/util.py);\n"
+    "any other FILE goes beside the entry file under its base name.\n"
     "\n"
     "Exit status: the program's own exit code when it exited (OK or RE);\n"
     "128+N when it was killed by signal N (SG); 121 compile error (CE);\n"
     "122 output limit (OL); 123 memory limit (ML); 124 time limit, CPU or wall (TO);\n"
     "125 kiln itself failed or was used wrongly (XX). For any status but OK and RE,\n"
-    "a line `kiln: STATUS: reason` follows the program's stderr.\n";
+    "a line `kiln: STATUS: reason` follows the program's stderr. With --case, the\n"
+    "status of the first case that was not OK, and each case's output follows a line\n"
+    "`kiln: case N: STATUS ...` on stderr.\n";
 
 enum { OPT_TIME = 256, OPT_WALL, OPT_MEM, OPT_PROCS, OPT_OUTPUT, OPT_FSIZE, OPT_LIMIT,
-       OPT_CLIMIT, OPT_STDIN, OPT_JSON };
+       OPT_CLIMIT, OPT_STDIN, OPT_JSON, OPT_CASE };
 
 static int parse_u32(const char *s, uint64_t scale, uint32_t *out)
 {
@@ -77,6 +85,11 @@ static int parse_option(int c, const char *arg, struct cli_run_opts *o)
     case OPT_CLIMIT: return parse_named_limit(arg, &o->compile);
     case OPT_STDIN: o->stdin_file = arg; return 0;
     case OPT_JSON: o->json = true; return 0;
+    case OPT_CASE:
+        if (o->ncases == KILN_CASES_MAX)
+            return -1;
+        o->case_files[o->ncases++] = arg;
+        return 0;
     }
     return -1;
 }
@@ -92,6 +105,7 @@ int cli_parse_run(int argc, char **argv, bool eval, struct cli_run_opts *o)
         { "limit", required_argument, NULL, OPT_LIMIT },
         { "compile-limit", required_argument, NULL, OPT_CLIMIT },
         { "stdin", required_argument, NULL, OPT_STDIN }, { "json", no_argument, NULL, OPT_JSON },
+        { "case", required_argument, NULL, OPT_CASE },
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof *o);
@@ -112,7 +126,9 @@ int cli_parse_run(int argc, char **argv, bool eval, struct cli_run_opts *o)
             return 1;
         }
         if (c == '?' || parse_option(c, optarg, o) < 0) {
-            if (c != '?')
+            if (c == OPT_CASE)
+                fprintf(stderr, "kiln: at most %d --case files\n", KILN_CASES_MAX);
+            else if (c != '?')
                 fprintf(stderr, "kiln: invalid value '%s' for --%s\n", optarg,
                         longopts[c == 'l' ? 0 : c - OPT_TIME + 1].name);
             fprintf(stderr, "kiln: see `kiln %s --help`\n", argv[0]);
