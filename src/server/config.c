@@ -43,6 +43,8 @@ static const struct cfg_setting SETTINGS[] = {
         "(30000)"),
     U32(queue_max, 0, 100000, "requests waiting for a warm language's slot; more get 503 (64)"),
     U32(queue_wait_ms, 0, 3600000, "longest wait for a warm language's slot; then 503 (10000)"),
+    U32(artifact_cache_kib, 0, 64u << 20, "KiB of compiled programs kept in memory, so that a "
+        "program sent again is not compiled again (131072; 0: off)"),
     U32(queue, 0, 100000, "requests that may wait for a worker; more get 503 (1024)"),
     U32(max_body, 1024, 64u << 20, "largest request body in bytes; more gets 413 (1048576)"),
     STR(keys, "file of API keys, one a line; then `Authorization: Bearer KEY` is required"),
@@ -313,6 +315,7 @@ static void config_defaults(struct srv_config *cfg)
     cfg->warm_idle_ms = cfg->engine.warm_idle_ms;
     cfg->queue_max = cfg->engine.queue_max;
     cfg->queue_wait_ms = cfg->engine.queue_wait_ms;
+    cfg->artifact_cache_kib = cfg->engine.artifact_cache_kib;
     cfg->queue = 1024;
     cfg->max_body = 1u << 20;
     cfg->drain_ms = 10000;
@@ -375,6 +378,7 @@ int config_load(struct srv_config *cfg, int argc, char **argv, char *err, size_t
     cfg->engine.warm_idle_ms = cfg->warm_idle_ms;
     cfg->engine.queue_max = cfg->queue_max;
     cfg->engine.queue_wait_ms = cfg->queue_wait_ms;
+    cfg->engine.artifact_cache_kib = cfg->artifact_cache_kib;
     cfg->engine.languages_dir = cfg->languages_dir;
     return rc;
 }

@@ -21,6 +21,7 @@ struct srv_config {
     uint32_t warm_idle_ms;    /* a child ahead beyond warm_min unused this long is retired */
     uint32_t queue_max;       /* requests that may wait for a warm language's slot */
     uint32_t queue_wait_ms;   /* longest wait for a warm language's slot */
+    uint32_t artifact_cache_kib; /* compiled programs kept (kiln_config) */
     uint32_t queue;           /* requests that may wait for a worker */
     uint32_t max_body;        /* bytes of a request body */
     char keys[4096];          /* API keys file; "" = no keys, open access */

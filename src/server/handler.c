@@ -41,9 +41,11 @@ static void get_metrics(struct server *s, struct srv_reply *out)
     for (size_t i = 0; warm && i < s->nlangs; i++)
         if (s->langs[i].warm)
             kiln_pool_stats(s->engine, s->langs[i].name, &warm[i]);
+    struct kiln_cache_stats cache;
+    kiln_cache_stats(s->engine, &cache);
     double uptime = (double)(srv_now_ns() - s->started_ns) / 1e9;
     reply_free(out);
-    out->body = warm ? metrics_render(s->metrics, &ws, warm, uptime, &out->len) : NULL;
+    out->body = warm ? metrics_render(s->metrics, &ws, warm, &cache, uptime, &out->len) : NULL;
     free(warm);
     out->status = out->body ? 200 : 500;
     out->content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -229,6 +229,41 @@ static int get_args(const cJSON *obj, struct jreq *r, struct jreq_error *e)
     return 0;
 }
 
+/* `cases`: [{"stdin": "..."}, ...], one run per case after one compilation. */
+static int get_cases(const cJSON *obj, struct jreq *r, struct jreq_error *e)
+{
+    const cJSON *a = member(obj, "cases"), *it;
+    if (!a)
+        return 0;
+    int n = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : -1;
+    if (n < 1 || n > KILN_CASES_MAX)
+        return fail(e, 400, "invalid_field",
+                    "field 'cases' must be an array of 1 to %d objects {\"stdin\": string}",
+                    KILN_CASES_MAX);
+    if (member(obj, "stdin"))
+        return fail(e, 400, "invalid_field",
+                    "fields 'stdin' and 'cases' exclude each other: give each case its stdin");
+    if (!(r->cases = calloc((size_t)n, sizeof *r->cases)))
+        return out_of_memory(e);
+    size_t i = 0;
+    cJSON_ArrayForEach(it, a)
+    {
+        char what[32];
+        const char *in = NULL;
+        snprintf(what, sizeof what, "cases[%zu].stdin", i);
+        if (!cJSON_IsObject(it))
+            return fail(e, 400, "invalid_field", "field 'cases[%zu]' must be an object", i);
+        const cJSON *v = member(it, "stdin");
+        if (v && string_value(v, what, true, &in, e) < 0)
+            return -1;
+        r->cases[i++] = (struct kiln_case){ .stdin_data = in ? in : "",
+                                            .stdin_len = in ? strlen(in) : 0 };
+    }
+    r->req.cases = r->cases;
+    r->req.ncases = i;
+    return 0;
+}
+
 /* An optional whole number >= 1 (or Piston's -1, read as absent). */
 static int get_count(const cJSON *obj, const char *name, bool minus_one_default, uint64_t *out,
                      bool *present, struct jreq_error *e)
@@ -386,7 +421,7 @@ int jreq_parse_v1(const char *body, size_t len, const struct jreq_ctx *ctx, stru
     if (!doc || get_string(doc, "code", true, &code, e) < 0 ||
         get_string(doc, "language", true, &language, e) < 0 ||
         find_language(ctx, language, &out->lang, e) < 0 || get_stdin(doc, &out->req, e) < 0 ||
-        get_args(doc, out, e) < 0 ||
+        get_args(doc, out, e) < 0 || get_cases(doc, out, e) < 0 ||
         apply_limits(doc, V1_LIMITS, sizeof V1_LIMITS / sizeof *V1_LIMITS, ctx, &out->req, e) < 0)
         return -1;
     out->files = calloc(1, sizeof *out->files);
@@ -528,6 +563,7 @@ int jreq_parse_v2(const char *body, size_t len, const struct jreq_ctx *ctx, stru
         find_language(ctx, language, &out->lang, e) < 0 ||
         check_version(out->lang, version, e) < 0 || get_files(doc, out, e) < 0 ||
         get_stdin(doc, &out->req, e) < 0 || get_args(doc, out, e) < 0 ||
+        get_cases(doc, out, e) < 0 ||
         apply_limits(doc, V2_LIMITS, sizeof V2_LIMITS / sizeof *V2_LIMITS, ctx, &out->req, e) < 0)
         return -1;
     out->req.language = out->lang->name;
@@ -548,6 +584,7 @@ void jreq_free(struct jreq *r)
     free(r->decoded);
     free(r->names);
     free(r->args);
+    free(r->cases);
     cJSON_Delete(r->doc);
     memset(r, 0, sizeof *r);
 }

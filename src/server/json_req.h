@@ -47,6 +47,7 @@ struct jreq {
     char **names;   /* per file: the generated name of an unnamed file, or NULL */
     size_t nfiles;
     const char **args;
+    struct kiln_case *cases;
     struct kiln_request req;
 };
 

@@ -301,8 +301,32 @@ static void render_warm(struct srv_metrics *m, const struct kiln_pool_stats *war
     }
 }
 
+/* The compiled-artifact cache: how often the same program came back. */
+static void render_cache(const struct kiln_cache_stats *c, struct out *o)
+{
+    put(o, "# HELP kiln_artifact_cache_lookups_total Compilations looked up in the cache.\n"
+           "# TYPE kiln_artifact_cache_lookups_total counter\n"
+           "kiln_artifact_cache_lookups_total{result=\"hit\"} %llu\n"
+           "kiln_artifact_cache_lookups_total{result=\"miss\"} %llu\n",
+        (unsigned long long)c->hits, (unsigned long long)c->misses);
+    put(o, "# HELP kiln_artifact_cache_evicted_total Entries dropped for room.\n"
+           "# TYPE kiln_artifact_cache_evicted_total counter\n"
+           "kiln_artifact_cache_evicted_total %llu\n",
+        (unsigned long long)c->evicted);
+    put(o, "# HELP kiln_artifact_cache_entries Compiled programs in the cache.\n"
+           "# TYPE kiln_artifact_cache_entries gauge\nkiln_artifact_cache_entries %llu\n",
+        (unsigned long long)c->entries);
+    put(o, "# HELP kiln_artifact_cache_bytes Bytes the cache holds, of at most "
+           "kiln_artifact_cache_max_bytes.\n"
+           "# TYPE kiln_artifact_cache_bytes gauge\nkiln_artifact_cache_bytes %llu\n"
+           "# HELP kiln_artifact_cache_max_bytes The cache's bound.\n"
+           "# TYPE kiln_artifact_cache_max_bytes gauge\nkiln_artifact_cache_max_bytes %llu\n",
+        (unsigned long long)c->bytes, (unsigned long long)c->max_bytes);
+}
+
 char *metrics_render(struct srv_metrics *m, const struct workers_stats *workers,
-                     const struct kiln_pool_stats *warm, double uptime_s, size_t *len)
+                     const struct kiln_pool_stats *warm, const struct kiln_cache_stats *cache,
+                     double uptime_s, size_t *len)
 {
     struct out o = { { 0 }, false };
     pthread_mutex_lock(&m->lock);
@@ -312,6 +336,7 @@ char *metrics_render(struct srv_metrics *m, const struct workers_stats *workers,
     pthread_mutex_unlock(&m->lock);
     render_workers(workers, uptime_s, &o);
     render_warm(m, warm, &o);
+    render_cache(cache, &o);
     if (o.failed) {
         buf_free(&o.b);
         return NULL;

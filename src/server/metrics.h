@@ -26,8 +26,10 @@ void metrics_run(struct srv_metrics *m, size_t lang, const struct kiln_result *r
 void metrics_lang(struct srv_metrics *m, size_t lang, uint64_t *runs, uint64_t *sandbox_ok);
 
 /* The Prometheus text exposition (format 0.0.4), malloc'd; NULL on ENOMEM.
- * warm[i] holds the engine's pool figures of langs[i] where langs[i].warm. */
+ * warm[i] holds the engine's pool figures of langs[i] where langs[i].warm;
+ * cache, the compiled-artifact cache's. */
 char *metrics_render(struct srv_metrics *m, const struct workers_stats *workers,
-                     const struct kiln_pool_stats *warm, double uptime_s, size_t *len);
+                     const struct kiln_pool_stats *warm, const struct kiln_cache_stats *cache,
+                     double uptime_s, size_t *len);
 
 #endif

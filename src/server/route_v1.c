@@ -121,12 +121,12 @@ static cJSON *output_json(const struct kiln_stage *st)
  * a limit hit while compiling, which leaves run.out NULL). */
 static bool program_ran(const struct kiln_result *res)
 {
-    return res->status != KILN_CE && !(res->compiled && !res->run.out);
+    return res->status != KILN_CE && !(res->compiled && !kiln_result_deciding_run(res)->out);
 }
 
 static cJSON *error_json(const struct kiln_result *res)
 {
-    const struct kiln_stage *st = program_ran(res) ? &res->run : &res->compile;
+    const struct kiln_stage *st = program_ran(res) ? kiln_result_deciding_run(res) : &res->compile;
     char why[300];
     if ((res->status == KILN_CE || res->status == KILN_RE) && st->err_len)
         return reply_bytes(st->err, st->err_len);
@@ -148,7 +148,8 @@ void v1_render(struct server *s, const struct jreq *jr, int rc, const struct kil
         reply_engine_error(out, SRV_API_V1, rc, err); /* the worker logs err */
         return;
     }
-    const struct kiln_stage *run = &res->run;
+    /* With cases, the top-level fields are the case that decided the status. */
+    const struct kiln_stage *run = kiln_result_deciding_run(res);
     cJSON *data, *doc = envelope(&data);
     cJSON_AddBoolToObject(data, "success", res->status == KILN_OK);
     cJSON_AddItemToObject(data, "output", output_json(run));
@@ -162,8 +163,18 @@ void v1_render(struct server *s, const struct jreq *jr, int rc, const struct kil
     cJSON_AddStringToObject(data, "language", jr->lang->name);
     cJSON_AddStringToObject(data, "version", jr->lang->version);
     cJSON *compile = res->compiled ? cJSON_CreateObject() : cJSON_CreateNull();
-    if (res->compiled)
+    if (res->compiled) {
         add_stage_fields(compile, &res->compile);
+        cJSON_AddBoolToObject(compile, "cached", res->cached);
+    }
     cJSON_AddItemToObject(data, "compile", compile);
+    if (res->ncases) {
+        cJSON *cases = cJSON_AddArrayToObject(data, "cases");
+        for (size_t i = 0; i < res->ncases; i++) {
+            cJSON *c = cJSON_CreateObject();
+            add_stage_fields(c, &res->cases[i]);
+            cJSON_AddItemToArray(cases, c);
+        }
+    }
     reply_json(out, 200, doc);
 }

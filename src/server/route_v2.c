@@ -74,10 +74,21 @@ void v2_render(struct server *s, const struct jreq *jr, int rc, const struct kil
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "language", jr->lang->name);
     cJSON_AddStringToObject(doc, "version", jr->lang->version);
-    /* No run after a failed compile step (CE, or a limit hit while compiling). */
-    if (res->status != KILN_CE && !(res->compiled && !res->run.out))
-        cJSON_AddItemToObject(doc, "run", stage_json(&res->run));
-    if (res->compiled)
-        cJSON_AddItemToObject(doc, "compile", stage_json(&res->compile));
+    /* No run after a failed compile step (CE, or a limit hit while compiling).
+     * With cases, `run` is the case that decided the status, and `cases`
+     * (kiln's, not Piston's) holds every one. */
+    const struct kiln_stage *run = kiln_result_deciding_run(res);
+    if (res->status != KILN_CE && !(res->compiled && !run->out))
+        cJSON_AddItemToObject(doc, "run", stage_json(run));
+    if (res->compiled) {
+        cJSON *compile = stage_json(&res->compile);
+        cJSON_AddBoolToObject(compile, "cached", res->cached);
+        cJSON_AddItemToObject(doc, "compile", compile);
+    }
+    if (res->ncases) {
+        cJSON *cases = cJSON_AddArrayToObject(doc, "cases");
+        for (size_t i = 0; i < res->ncases; i++)
+            cJSON_AddItemToArray(cases, stage_json(&res->cases[i]));
+    }
     reply_json(out, 200, doc);
 }
