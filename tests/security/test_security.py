@@ -1,11 +1,12 @@
 """The attack suite: hostile programs and requests against the real `kiln serve`.
 
 Every file of attacks/ is one test (`security.FILE`, e.g. `security.net_dns.py`):
-a program in python, javascript, typescript, c or bash whose leading comment
+a program in python, javascript, typescript, c, c++ or bash whose leading comment
 states what it tries, why it matters and, on machine-readable lines, what
 must come out:
 
     expect: status=OK [code=N] [signal=SIGKILL]   the run's status (OK RE SG TO ML OL CE)
+    expect: status=TO stage=compile   the compile step's status; no run may follow
     stdout: WORD        stdout must contain WORD (repeatable)
     stderr: WORD        stderr must contain WORD
     absent: WORD        neither stdout nor stderr may contain WORD
@@ -57,8 +58,9 @@ from test_server import Server, call, error_of
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ATTACKS = os.path.join(HERE, "attacks")
-LANG_OF = {".py": "python", ".js": "javascript", ".ts": "typescript", ".c": "c", ".sh": "bash"}
-COMMENT = {".py": "#", ".sh": "#", ".js": "//", ".ts": "//", ".c": "//"}
+LANG_OF = {".py": "python", ".js": "javascript", ".ts": "typescript", ".c": "c", ".cpp": "cpp",
+           ".sh": "bash"}
+COMMENT = {".py": "#", ".sh": "#", ".js": "//", ".ts": "//", ".c": "//", ".cpp": "//"}
 STATUSES = {"OK", "RE", "SG", "TO", "ML", "OL", "CE"}
 HEADER_KEYS = {"attack", "why", "expect", "stdout", "stderr", "absent", "denied", "limits",
                "setup", "then", "lang", "repeat", "server-cpu-ms", "known-hole"}
@@ -113,6 +115,8 @@ class Attack:
         self.expect = dict(kv.split("=", 1) for kv in " ".join(self.h["expect"]).split())
         if self.expect.get("status") not in STATUSES:
             raise ValueError(f"{self.file}: expect: needs status= one of {sorted(STATUSES)}")
+        if self.expect.get("stage", "run") not in ("run", "compile"):
+            raise ValueError(f"{self.file}: expect: stage= is run or compile")
         self.limits = {}
         for kv in " ".join(self.h["limits"]).split():
             k, v = kv.split("=", 1)
@@ -395,6 +399,11 @@ CLEAN = {
          '  if (scanf("%63s", s) != 1) return 3;\n'
          '  int n = 0; for (int i = 0; i < 10; i++) n += i;\n'
          '  printf("%d %s %s\\n", n, s, c > 1 ? v[1] : "-"); return 0; }\n',
+    "cpp": '#include <iostream>\n#include <numeric>\n#include <string>\n#include <vector>\n'
+           'int main(int c, char **v) { std::string s; if (!(std::cin >> s)) return 3;\n'
+           '  std::vector<int> x(10); std::iota(x.begin(), x.end(), 0);\n'
+           '  std::cout << std::accumulate(x.begin(), x.end(), 0) << " " << s << " "\n'
+           '            << (c > 1 ? v[1] : "-") << "\\n"; return 0; }\n',
     "bash": 'read -r s; echo "$(( 0+1+2+3+4+5+6+7+8+9 )) $s $1"\n',
 }
 
@@ -522,7 +531,13 @@ def outcome_problems(a, res, secret_words):
     want = a.expect["status"]
     run = res.get("run")
     comp = res.get("compile")
-    if want == "CE":
+    if a.expect.get("stage") == "compile":
+        stage = comp or {}
+        got = stage.get("status") or ("OK" if stage.get("code") == 0 else "?")
+        if run is not None or not comp or got != want:
+            p.append(f"expected the compile step to end {want} with no run, got compile "
+                     f"status {got} (message {stage.get('message')!r}), run={run is not None}")
+    elif want == "CE":
         if run is not None or not comp or comp.get("code") == 0:
             p.append(f"expected a compile error, got compile={comp} run={run is not None}")
         stage = comp or {}
