@@ -147,8 +147,6 @@ static const char *box_name(const char *entry, const char *path)
     size_t dir = slash ? (size_t)(slash - entry) + 1 : 0;
     if (path != entry && !strncmp(path, entry, dir) && kiln_file_name_valid(path + dir))
         return path + dir;
-    if (path != entry && !dir && kiln_file_name_valid(path))
-        return path;
     const char *base = strrchr(path, '/');
     return base ? base + 1 : path;
 }

@@ -43,18 +43,9 @@ struct artifact_cache *artifact_cache_create(size_t max_bytes)
     return c;
 }
 
-void artifact_files_free(struct jail_file *files, size_t nfiles)
-{
-    for (size_t i = 0; files && i < nfiles; i++) {
-        free(files[i].name);
-        free(files[i].data);
-    }
-    free(files);
-}
-
 static void entry_free(struct artifact_entry *e)
 {
-    artifact_files_free(e->files, e->nfiles);
+    jail_files_free(e->files, e->nfiles);
     free(e->key.bytes);
     free(e->out);
     free(e->err);
@@ -167,7 +158,7 @@ static struct jail_file *copy_files(const struct jail_file *src, size_t n)
                                    .data = copy_bytes(src[i].data, src[i].len),
                                    .len = src[i].len, .mode = src[i].mode };
         if (!f[i].name || !f[i].data) {
-            artifact_files_free(f, i + 1);
+            jail_files_free(f, i + 1);
             return NULL;
         }
     }
@@ -194,7 +185,7 @@ int artifact_cache_get(struct artifact_cache *c, const struct artifact_key *key,
         if (*files && compile->out && compile->err)
             rc = 0;
         else {
-            artifact_files_free(*files, *nfiles);
+            jail_files_free(*files, *nfiles);
             free(compile->out);
             free(compile->err);
             *files = NULL;

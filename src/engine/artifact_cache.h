@@ -38,7 +38,7 @@ int artifact_key_build(struct artifact_key *key, const struct lang_def *lang,
                        const struct kiln_request *req, const struct kiln_limits *compile_limits);
 
 /* On a hit, returns 0 with copies of the artifacts in *files (free with
- * artifact_files_free) and the compiler's output in *compile (free its
+ * jail_files_free) and the compiler's output in *compile (free its
  * out and err). -1 on a miss or when out of memory. */
 int artifact_cache_get(struct artifact_cache *cache, const struct artifact_key *key,
                        struct jail_file **files, size_t *nfiles, struct kiln_stage *compile);
@@ -50,7 +50,5 @@ void artifact_cache_put(struct artifact_cache *cache, struct artifact_key *key,
                         const struct jail_file *files, size_t nfiles,
                         const struct kiln_stage *compile);
 void artifact_cache_stats(struct artifact_cache *cache, struct kiln_cache_stats *out);
-
-void artifact_files_free(struct jail_file *files, size_t nfiles);
 
 #endif

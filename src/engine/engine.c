@@ -255,7 +255,6 @@ static int warm_cases(struct warm_pool *pool, const struct kiln_request *req,
         err_set(err, errlen, "out of memory");
         return KILN_ERR_INTERNAL;
     }
-    res->status = KILN_OK;
     for (size_t i = 0; i < req->ncases; i++) {
         struct kiln_request one = *req;
         one.stdin_data = req->cases[i].stdin_data;
@@ -272,9 +271,8 @@ static int warm_cases(struct warm_pool *pool, const struct kiln_request *req,
         if (!res->version[0])
             snprintf(res->version, sizeof res->version, "%s", r.version);
         kiln_result_free(&r);
-        if (res->status == KILN_OK)
-            res->status = res->cases[i].status;
     }
+    res->status = kiln_result_deciding_run(res)->status;
     return 0;
 }
 

@@ -301,7 +301,7 @@ void jail_report(const struct jail *j, struct jail_report *out)
 
 void jail_files_free(struct jail_file *files, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; files && i < n; i++) {
         free(files[i].name);
         free(files[i].data);
     }

@@ -417,9 +417,7 @@ static int next_timeout(struct supervision *s, int64_t t0, struct supervise_cloc
         kill_run(s, KILN_TO, "CPU time limit of %u ms exceeded", s->limits->cpu_ms);
         return drain(s, c, s->killed_at_ms);
     }
-    int64_t next = c->next_cpu_check < c->started_at + s->limits->wall_ms + s->grace_ms
-                       ? c->next_cpu_check
-                       : c->started_at + s->limits->wall_ms + s->grace_ms;
+    int64_t next = c->next_cpu_check < now + wall_left ? c->next_cpu_check : now + wall_left;
     if (s->events && !s->memory_told) {
         check_memory(s, c, now);
         if (!s->memory_told && c->next_mem_check < next)

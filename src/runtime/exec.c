@@ -229,8 +229,8 @@ static int run_once(struct jail *jail, unsigned slot, const struct exec_job *job
     return 0;
 }
 
-/* One fresh jail per case; the result's status is the first case that
- * was not OK. */
+/* One fresh jail per case; the result's status is the deciding case's
+ * (kiln_result_deciding_run). */
 static int run_cases(struct jail *jail, unsigned slot, const struct exec_job *job,
                      const struct artifacts *art, struct kiln_result *res, char *err,
                      size_t errlen)
@@ -244,9 +244,8 @@ static int run_cases(struct jail *jail, unsigned slot, const struct exec_job *jo
                      &res->cases[i], err, errlen) < 0)
             return -1;
         res->ncases++;
-        if (res->status == KILN_OK)
-            res->status = res->cases[i].status;
     }
+    res->status = kiln_result_deciding_run(res)->status;
     return 0;
 }
 
@@ -268,7 +267,7 @@ int exec_execute(struct jail *jail, unsigned slot, const struct exec_job *job,
             res->status = res->run.status;
     }
     jail_outcome_free(&art.co);
-    artifact_files_free(art.cached, art.nfiles);
+    jail_files_free(art.cached, art.nfiles);
     free(src);
     return rc;
 }

@@ -64,7 +64,7 @@ static bool has(struct artifact_cache *c, const char *src)
     free(k.bytes);
     if (rc < 0)
         return false;
-    artifact_files_free(files, n);
+    jail_files_free(files, n);
     free(st.out);
     free(st.err);
     return true;
@@ -112,12 +112,12 @@ static void test_hit_returns_copies(void **state)
     assert_int_equal(files[0].mode, 0755);
     assert_string_equal(st.err, "warning: x");
     files[0].data[0] = 'X'; /* a caller's copy: the cache's stays as stored */
-    artifact_files_free(files, n);
+    jail_files_free(files, n);
     free(st.out);
     free(st.err);
     assert_int_equal(artifact_cache_get(c, &k, &files, &n, &st), 0);
     assert_int_equal(files[0].data[0], 0);
-    artifact_files_free(files, n);
+    jail_files_free(files, n);
     free(st.out);
     free(st.err);
     free(k.bytes);
