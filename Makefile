@@ -103,7 +103,6 @@ SERVER_SRCS := \
 	src/server/server.c \
 	src/server/handler.c \
 	src/server/reply.c \
-	src/server/stream.c \
 	src/server/route_v1.c \
 	src/server/route_v2.c \
 	src/server/json_req.c \

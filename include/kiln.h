@@ -136,30 +136,6 @@ struct kiln_case {
 };
 #define KILN_CASES_MAX 64
 
-/* Events while a request runs, for a caller that streams them (the HTTP
- * service's Server-Sent Events). Called on the thread inside kiln_execute,
- * in order, while the supervisor waits: a callback must be quick and must
- * not call into the engine. Pointers are valid during the call only. */
-enum kiln_event_type {
-    KILN_EVENT_START,          /* a stage's program started */
-    KILN_EVENT_STDOUT,         /* data, len: bytes it wrote, as kept (never past the
-                                * output limit) */
-    KILN_EVENT_STDERR,
-    KILN_EVENT_VIOLATION,      /* syscall: the first denial of that call in this stage */
-    KILN_EVENT_MEMORY_WARNING, /* the stage's memory reached 80 % of its limit: once a
-                                * stage, mem_kib (peak so far) and limit_kib */
-};
-struct kiln_event {
-    enum kiln_event_type type;
-    const char *stage;  /* "compile" or "run" */
-    int case_index;     /* with cases, the case (0-based); else -1 */
-    const char *data;   /* STDOUT, STDERR */
-    size_t len;
-    const char *syscall; /* VIOLATION */
-    uint64_t mem_kib, limit_kib; /* MEMORY_WARNING */
-};
-typedef void (*kiln_event_fn)(const struct kiln_event *event, void *arg);
-
 struct kiln_request {
     const char *language;           /* a name or an alias */
     const struct kiln_file *files;  /* files[0] is the entry point */
@@ -179,8 +155,6 @@ struct kiln_request {
      * the client that asked for it; when it hangs up (POLLRDHUP, POLLHUP,
      * POLLERR) the run is stopped and ends as XX "cancelled". 0: none. */
     int hangup_fd;
-    kiln_event_fn on_event;         /* NULL: no events */
-    void *event_arg;
 };
 
 #define KILN_DENIED_MAX 16

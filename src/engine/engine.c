@@ -263,7 +263,7 @@ static int warm_cases(struct warm_pool *pool, const struct kiln_request *req,
         one.ncases = 0;
         struct kiln_result r;
         memset(&r, 0, sizeof r);
-        int rc = warm_pool_execute(pool, &one, (int)i, limits, &r, err, errlen);
+        int rc = warm_pool_execute(pool, &one, limits, &r, err, errlen);
         if (rc < 0)
             return rc;
         res->cases[res->ncases++] = r.run;
@@ -315,8 +315,7 @@ int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_res
         /* Nothing of the engine is touched after the pool returns: a
          * kiln_engine_destroy may be draining it. */
         int rc = req->ncases ? warm_cases(st->pool, req, &job.run_limits, res, err, errlen)
-                             : warm_pool_execute(st->pool, req, -1, &job.run_limits, res, err,
-                                                 errlen);
+                             : warm_pool_execute(st->pool, req, &job.run_limits, res, err, errlen);
         if (rc < 0)
             kiln_result_free(res);
         return rc;

@@ -439,11 +439,9 @@ static void release(struct warm_pool *p, unsigned i, const struct kiln_result *r
 
 /* Without the lock, holding slot i: the request through its child. */
 static int run_child(struct warm_pool *p, unsigned i, const struct kiln_request *req,
-                     int case_index, const struct kiln_limits *limits, struct kiln_result *res,
-                     char *err, size_t errlen)
+                     const struct kiln_limits *limits, struct kiln_result *res, char *err,
+                     size_t errlen)
 {
-    const struct jail_events events = { .fn = req->on_event, .arg = req->event_arg,
-                                        .stage = "run", .case_index = case_index };
     struct jail_file *files = result_request_files(req);
     if (!files) {
         err_set(err, errlen, "out of memory");
@@ -452,7 +450,7 @@ static int run_child(struct warm_pool *p, unsigned i, const struct kiln_request 
     struct zygote_request zr = {
         .files = files, .nfiles = req->nfiles, .args = req->args, .nargs = req->nargs,
         .stdin_data = req->stdin_data, .stdin_len = req->stdin_len,
-        .hangup_fd = req->hangup_fd, .events = req->on_event ? &events : NULL,
+        .hangup_fd = req->hangup_fd,
     };
     struct jail_outcome o;
     /* The child is used up, or broken: the refill thread drops it. */
@@ -476,7 +474,7 @@ static void leave(struct warm_pool *p)
     pthread_mutex_unlock(&p->lock);
 }
 
-int warm_pool_execute(struct warm_pool *p, const struct kiln_request *req, int case_index,
+int warm_pool_execute(struct warm_pool *p, const struct kiln_request *req,
                       const struct kiln_limits *limits, struct kiln_result *res, char *err,
                       size_t errlen)
 {
@@ -489,7 +487,7 @@ int warm_pool_execute(struct warm_pool *p, const struct kiln_request *req, int c
         rc = ensure_child(p, i, limits, err, errlen);
         pthread_mutex_unlock(&p->lock);
         if (rc == 0)
-            rc = run_child(p, i, req, case_index, limits, res, err, errlen);
+            rc = run_child(p, i, req, limits, res, err, errlen);
         pthread_mutex_lock(&p->lock);
         release(p, i, rc == 0 ? res : NULL, (uint64_t)(now_us() - t0));
         if (rc == 0 && !res->version[0])

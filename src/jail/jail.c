@@ -599,7 +599,6 @@ int jail_run(struct jail *j, unsigned slot_index, const struct jail_spec *spec,
         .keeper = pid, .chan = fds.chan[0], .out_fd = fds.out[0], .err_fd = fds.err[0],
         .limits = &spec->limits, .cg = slot->cg, .ncpus = j->ncpus, .listener = -1,
         .hangup_fd = spec->hangup_fd > 0 ? spec->hangup_fd : -1, .reaper_fd = -1,
-        .events = spec->events,
     };
     fds.chan[0] = fds.out[0] = fds.err[0] = -1; /* supervise() closes them */
     int rc = supervise(&sv, out, err, errlen);

@@ -10,11 +10,6 @@
  *
  * Killing the keeper (pid 1 of the run's PID namespace) makes the kernel
  * kill every process of the run; the pipes then reach end of file.
- *
- * With an event sink (a caller streaming the run), the loop also tells
- * the start, every chunk of output as kept, the first denial of each call
- * and, once, memory at 80 % of its limit: for that it reads the group's
- * peak every MEM_CHECK_MS, which only a streamed run pays for.
  */
 #define _GNU_SOURCE
 #include "supervise.h"
@@ -31,7 +26,6 @@
 
 #include "jail/denials.h"
 #include "jail/msg.h"
-#include "jail/seccomp.h"
 #include "util/err.h"
 
 /* How long the keeper may take to set up the jail, or to send the files
@@ -47,15 +41,12 @@
 #define KILL_REPEAT_MS 10
 #define CPU_CHECK_MIN_MS 2
 #define CPU_CHECK_MAX_MS 100
-#define MEM_CHECK_MS 10
-#define MEM_WARN_PERCENT 80
 /* The loop's own times, in ms of CLOCK_MONOTONIC (0: not yet). */
 struct supervise_clock {
     int64_t started_at;     /* the program started (or the loop saw it had) */
     int64_t exited_at;      /* the keeper reported the program's exit */
     int64_t next_cpu_check; /* when the slot's CPU counter is read next */
     int64_t last_kill_pass; /* the last SIGKILL pass over a warm run's group */
-    int64_t next_mem_check; /* with events: when the group's peak is read next */
 };
 
 /* Denied calls answered for one run before it is killed (SG): far more
@@ -92,27 +83,8 @@ static void kill_run(struct supervision *s, enum kiln_status why, const char *fm
         cg_slot_signal_all(s->cg, NULL, 0);
 }
 
-/* One event to the sink, with the stage and case it knows. */
-static void tell(const struct supervision *s, struct kiln_event ev)
-{
-    ev.stage = s->events->stage;
-    ev.case_index = s->events->case_index;
-    s->events->fn(&ev, s->events->arg);
-}
-
-/* The start, once: when STARTED arrives, or with the first output, which
- * the same poll may have brought before it. */
-static void tell_start(struct supervision *s)
-{
-    if (!s->start_told) {
-        s->start_told = true;
-        tell(s, (struct kiln_event){ .type = KILN_EVENT_START });
-    }
-}
-
 /* Keeps at most `limit` bytes; past that, flags and stops the run. */
-static int read_output(struct supervision *s, int *fd, struct buf *b, bool *truncated,
-                       enum kiln_event_type stream)
+static int read_output(struct supervision *s, int *fd, struct buf *b, bool *truncated)
 {
     char chunk[65536];
     ssize_t n = read(*fd, chunk, sizeof chunk);
@@ -125,13 +97,8 @@ static int read_output(struct supervision *s, int *fd, struct buf *b, bool *trun
     }
     size_t limit = (size_t)s->limits->output_kib * 1024;
     size_t room = b->len < limit ? limit - b->len : 0;
-    size_t kept = (size_t)n < room ? (size_t)n : room;
-    if (buf_append(b, chunk, kept) < 0)
+    if (buf_append(b, chunk, (size_t)n < room ? (size_t)n : room) < 0)
         return -1;
-    if (s->events && kept) {
-        tell_start(s);
-        tell(s, (struct kiln_event){ .type = stream, .data = chunk, .len = kept });
-    }
     if ((size_t)n > room) {
         *truncated = true;
         kill_run(s, KILN_OL, "output limit of %u KiB exceeded", s->limits->output_kib);
@@ -331,25 +298,6 @@ static int64_t check_cpu(struct supervision *s, int64_t now, int64_t *next_check
     return cpu_left;
 }
 
-/* With events: tells once that the group's peak memory reached
- * MEM_WARN_PERCENT of its limit. */
-static void check_memory(struct supervision *s, struct supervise_clock *c, int64_t now)
-{
-    if (now < c->next_mem_check)
-        return;
-    c->next_mem_check = now + MEM_CHECK_MS;
-    struct cg_usage u;
-    if (cg_slot_usage(s->cg, &u, NULL, 0) < 0)
-        return;
-    uint64_t limit = (uint64_t)s->limits->mem_kib << 10;
-    if (u.mem_peak_bytes * 100 < limit * MEM_WARN_PERCENT)
-        return;
-    s->memory_told = true;
-    tell(s, (struct kiln_event){ .type = KILN_EVENT_MEMORY_WARNING,
-                                 .mem_kib = u.mem_peak_bytes >> 10,
-                                 .limit_kib = s->limits->mem_kib });
-}
-
 /* After a kill (or a warm run's end) at from_ms, which made a SIGKILL pass
  * over the group, until DRAIN_TIMEOUT_MS has passed: the time to wait for
  * the pipes, and for a warm run another pass each KILL_REPEAT_MS. */
@@ -417,13 +365,7 @@ static int next_timeout(struct supervision *s, int64_t t0, struct supervise_cloc
         kill_run(s, KILN_TO, "CPU time limit of %u ms exceeded", s->limits->cpu_ms);
         return drain(s, c, s->killed_at_ms);
     }
-    int64_t next = c->next_cpu_check < now + wall_left ? c->next_cpu_check : now + wall_left;
-    if (s->events && !s->memory_told) {
-        check_memory(s, c, now);
-        if (!s->memory_told && c->next_mem_check < next)
-            next = c->next_mem_check;
-    }
-    return (int)(next - now);
+    return (int)(c->next_cpu_check - now < wall_left ? c->next_cpu_check - now : wall_left);
 }
 
 int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t errlen)
@@ -463,11 +405,9 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             break;
         if (n <= 0)
             continue;
-        if (pfd[0].revents &&
-            read_output(s, &s->out_fd, &o->out, &o->out_truncated, KILN_EVENT_STDOUT) < 0)
+        if (pfd[0].revents && read_output(s, &s->out_fd, &o->out, &o->out_truncated) < 0)
             kill_run(s, KILN_XX, "reading stdout failed (%u)", (unsigned)errno);
-        if (pfd[1].revents &&
-            read_output(s, &s->err_fd, &o->err, &o->err_truncated, KILN_EVENT_STDERR) < 0)
+        if (pfd[1].revents && read_output(s, &s->err_fd, &o->err, &o->err_truncated) < 0)
             kill_run(s, KILN_XX, "reading stderr failed (%u)", (unsigned)errno);
         if (pfd[4].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
             /* "%.0u" prints nothing of the 0: the message has no number. */
@@ -475,7 +415,6 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             s->hangup_fd = -1;
         }
         /* Denied calls first: their callers are blocked until answered. */
-        unsigned ncalls = o->denials.ncalls;
         if ((pfd[3].revents & POLLIN) && denials_answer(s->listener, &o->denials) < 0 &&
             errno != ENOENT && errno != EINTR) {
             close(s->listener);
@@ -490,14 +429,8 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             close(s->listener); /* no process of the run is left under the filter */
             s->listener = -1;
         }
-        if (s->events && o->denials.ncalls > ncalls)
-            tell(s, (struct kiln_event){ .type = KILN_EVENT_VIOLATION,
-                                         .syscall = seccomp_denied_name(
-                                             o->denials.calls[o->denials.ncalls - 1].nr) });
         if (pfd[2].revents && msg && read_message(s, o, msg, msg_cap, &collected) < 0)
             kill_run(s, KILN_XX, "malformed message from the keeper (%u)", 0u);
-        if (s->events && s->started)
-            tell_start(s);
         if (pfd[5].revents)
             read_reaper(s);
         if (s->exited && s->keeper <= 0 && s->chan >= 0) {

@@ -29,8 +29,6 @@ struct supervision {
      * runtime whose programs cannot reach the fd); anything else is
      * ignored. */
     bool chan_shared, verdict_trusted;
-    const struct jail_events *events; /* NULL: none; else output chunks, the start,
-                                       * first denials and the memory warning */
     int reaper_fd;                  /* a warm child's status socket: the zygote's
                                      * MSG_EXITED when it reaps the child (the
                                      * kernel's wait status) ends the run too;
@@ -48,7 +46,6 @@ struct supervision {
     int64_t killed_at_ms;
     int64_t started_at_ns; /* when supervise() began */
     uint64_t cpu_ns; /* last reading */
-    bool start_told, memory_told; /* events sent once */
 };
 
 /* Runs the event loop until the keeper has gone and both pipes reached end

@@ -701,7 +701,6 @@ int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
         .limits = l, .cg = v.cg, .ncpus = jail_ncpus(jail), .grace_ms = c->grace_ms,
         .listener = c->listener_fd, .reaper_fd = c->status_fd,
         .hangup_fd = req->hangup_fd > 0 ? req->hangup_fd : -1,
-        .events = req->events,
         /* The program runs in the process that holds the channel; only a
          * runtime that stops its programs itself (V8, whose programs have
          * no way to the fd) has verdicts to tell. */

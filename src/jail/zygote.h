@@ -92,7 +92,6 @@ struct zygote_request {
     const char *stdin_data;
     size_t stdin_len;
     int hangup_fd; /* > 0: cancel the run when it hangs up (kiln.h) */
-    const struct jail_events *events; /* NULL: none */
 };
 
 /* Runs req in the child (waiting for it to be ready), supervised like any

@@ -21,7 +21,6 @@
 #include "server/reply.h"
 #include "server/route_v1.h"
 #include "server/route_v2.h"
-#include "server/stream.h"
 
 /* The request state of an admitted GET between its first call and the
  * next, where it is answered: answered on the first call, libmicrohttpd
@@ -291,8 +290,6 @@ static enum MHD_Result start(struct server *s, struct srv_req *r)
     if (r->route->parse(r->body.data ? r->body.data : "", r->body.len, &s->jctx, &r->jreq, &e) < 0)
         return fail_req(s, r, e.http, e.code, e.message);
     buf_free(&r->body); /* the parsed document holds copies */
-    if (stream_wanted(r->conn) && !(r->stream = stream_new(r->conn)))
-        return fail_req(s, r, 500, "internal_error", "out of memory");
     MHD_suspend_connection(r->conn);
     /* libmicrohttpd refuses to suspend a connection the client has closed
      * for writing; running the job then would resume an unsuspended one. */
@@ -323,14 +320,6 @@ static enum MHD_Result body_done(struct server *s, struct srv_req *r)
     pthread_mutex_unlock(&s->lock);
     if (phase == REQ_READING)
         return start(s, r);
-    if (r->stream && (phase == REQ_STREAMING || phase == REQ_DONE)) {
-        /* Resumed by the worker that took it (which may have finished
-         * already: the stream holds every event). The run's time is not
-         * the client's: no deadline on the stream. */
-        struct srv_reply out = { .status = 200, .content_type = "text/event-stream",
-                                 .stream = r->stream };
-        return send_req(s, r, &out);
-    }
     if (phase == REQ_DONE) {
         deadlines_restart(s->deadlines, r->conn); /* the reply's own time on the wire */
         return send_req(s, r, &r->reply);
@@ -373,7 +362,6 @@ static void req_free(struct server *s, struct srv_req *r)
     if (r->key_slot)
         access_release(s->access, r->key);
     jreq_free(&r->jreq);
-    stream_release(r->stream);
     buf_free(&r->body);
     reply_free(&r->reply);
     free(r);
@@ -394,44 +382,14 @@ void handler_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     *req_cls = NULL;
     pthread_mutex_lock(&s->lock);
     /* A queued request's connection is suspended, and libmicrohttpd does
-     * not close suspended connections: this is defence, not a path. A
-     * streamed one ends while its worker may still run (the client went
-     * away): the worker frees it. */
-    bool queued = r->orphaned = r->phase == REQ_QUEUED || r->phase == REQ_STREAMING;
-    if (r->suspended && r->phase != REQ_STREAMING) {
-        r->suspended = false;
-        s->suspended--;
-    }
-    pthread_mutex_unlock(&s->lock);
-    if (!queued)
-        req_free(s, r);
-}
-
-/* A streamed request: the HTTP thread sends the stream's response as soon
- * as the worker takes it, and the events follow as the run makes them. */
-static void stream_begin(struct server *s, struct srv_req *r)
-{
-    r->jreq.req.on_event = stream_on_event;
-    r->jreq.req.event_arg = r->stream;
-    pthread_mutex_lock(&s->lock);
-    r->phase = REQ_STREAMING;
-    pthread_mutex_unlock(&s->lock);
-    MHD_resume_connection(r->conn); /* suspended by start(): it cannot have been closed */
-}
-
-/* The stream's last event is queued: the request stops counting as
- * suspended, and is freed here if its connection has already ended. */
-static void stream_done(struct server *s, struct srv_req *r)
-{
-    pthread_mutex_lock(&s->lock);
-    bool orphaned = r->orphaned;
-    r->phase = REQ_DONE;
+     * not close suspended connections: this is defence, not a path. */
+    bool queued = r->orphaned = r->phase == REQ_QUEUED;
     if (r->suspended) {
         r->suspended = false;
         s->suspended--;
     }
     pthread_mutex_unlock(&s->lock);
-    if (orphaned)
+    if (!queued)
         req_free(s, r);
 }
 
@@ -459,8 +417,6 @@ void handler_job_run(void *item, void *arg)
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     r->jreq.req.hangup_fd = ci && ci->connect_fd > 0 ? ci->connect_fd : 0;
-    if (r->stream)
-        stream_begin(s, r);
     int64_t t0 = srv_now_ns();
     int rc = kiln_execute(s->engine, &r->jreq.req, &res, err, sizeof err);
     uint64_t ns = (uint64_t)(srv_now_ns() - t0);
@@ -474,28 +430,15 @@ void handler_job_run(void *item, void *arg)
             fprintf(stderr, "kiln serve: %s run failed in the sandbox: %s\n", r->jreq.lang->name,
                     res.run.message[0] ? res.run.message : res.compile.message);
     }
-    /* A streamed request's reply is its last event; r->reply is the HTTP
-     * thread's then. */
-    struct srv_reply streamed = { 0 };
-    r->route->render(s, &r->jreq, rc, rc == 0 ? &res : NULL, err,
-                     r->stream ? &streamed : &r->reply);
+    r->route->render(s, &r->jreq, rc, rc == 0 ? &res : NULL, err, &r->reply);
     if (rc == 0)
         kiln_result_free(&res);
-    if (r->stream) {
-        stream_finish(r->stream, streamed.status, streamed.body ? streamed.body
-                                                                : streamed.static_body,
-                      streamed.len);
-        reply_free(&streamed);
-        stream_done(s, r);
-    } else
-        job_done(s, r);
+    job_done(s, r);
 }
 
 void handler_job_cancel(void *item, void *arg)
 {
     struct srv_req *r = item;
-    stream_release(r->stream); /* never begun: the 503 is a plain reply */
-    r->stream = NULL;
     reply_error(&r->reply, r->route->api, 503, "shutting_down",
                 "the server shut down before this request could run");
     r->reply.close = true;

@@ -33,7 +33,6 @@ struct srv_reply {
     bool www_authenticate; /* 401 */
     bool close;            /* Connection: close */
     bool preflight;        /* CORS preflight answer */
-    struct srv_stream *stream; /* the body is this event stream (stream.h) */
 };
 
 struct server;
@@ -57,9 +56,6 @@ enum req_phase {
     REQ_READING, /* HTTP thread: headers admitted, body arriving */
     REQ_QUEUED,  /* connection suspended; the queue (then a worker) owns the request */
     REQ_DONE,    /* reply written by the worker; the HTTP thread sends it */
-    REQ_STREAMING, /* a worker runs it and feeds its event stream, which the HTTP
-                    * thread sends as it comes; still counted as suspended, so that
-                    * a shutdown waits for the run */
 };
 
 /* One admitted POST, from its first handler call to the completion callback. */
@@ -78,7 +74,6 @@ struct srv_req {
     size_t discarded;
     struct buf body;
     struct jreq jreq;
-    struct srv_stream *stream; /* Accept: text/event-stream (stream.h); else NULL */
     enum req_phase phase;   /* under server.lock once queued */
     struct srv_reply reply; /* written by the worker before REQ_DONE */
 };
