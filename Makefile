@@ -131,7 +131,7 @@ SERVER_OBJS := $(SERVER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
 .PHONY: all deps check check-san test-unit test-integration bench bench-http soak format clean serve
-.PHONY: fuzz fuzz-build fuzz-toolchain
+.PHONY: fuzz fuzz-build fuzz-toolchain languages bench-languages
 all: deps $(BUILD)/kiln $(BUILD)/libkiln.a $(if $(SANITIZE),,$(V8_SO))
 
 deps:
@@ -166,6 +166,15 @@ $(BUILD)/tests/unit/test_server_req: tests/unit/test_server_req.c $(SERVER_REQ_O
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(SERVER_REQ_OBJS) \
 		$(BUILD)/libkiln.a $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# The Debian packages of the languages' toolchains: LANGS="go rust java", or
+# every definition in languages/ when LANGS is empty.
+languages:
+	@bash scripts/install-languages.sh $(LANGS)
+
+# Median hello-world time of each installed language through the HTTP API.
+bench-languages: all
+	python3 bench/languages.py --kiln $(BUILD)/kiln --runs $(or $(RUNS),10) $(LANGS)
 
 test-unit: all $(UNIT_BINS)
 	@bash tests/run.sh unit $(BUILD)

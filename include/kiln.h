@@ -228,6 +228,7 @@ struct kiln_language_info {
     const char *display;
     const char *aliases;   /* space-separated */
     const char *source;    /* default entry file name */
+    const char *packages;  /* Debian packages of its toolchain, space-separated; may be "" */
     bool compiled;
     bool available;        /* its commands resolve inside the jail */
     const char *missing;   /* the command that did not resolve, or NULL */

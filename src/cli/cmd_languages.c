@@ -29,9 +29,12 @@ int cmd_languages(int argc, char **argv)
                                                   sizeof err) < 0)
             snprintf(version, sizeof version, "?");
         if (!json) {
-            printf("%-12s %-22s %-12s %s%s%s\n", li.name, li.aliases, li.available ? version : "-",
+            printf("%-12s %-22s %-12s %s%s%s", li.name, li.aliases, li.available ? version : "-",
                    li.available ? "available" : "unavailable: ", li.missing ? li.missing : "",
                    li.missing ? " not installed" : "");
+            if (li.missing && li.packages[0])
+                printf(" (make languages LANGS=%s)", li.name);
+            putchar('\n');
             continue;
         }
         cJSON *l = cJSON_CreateObject();
@@ -41,6 +44,7 @@ int cmd_languages(int argc, char **argv)
         cJSON_AddStringToObject(l, "version", version);
         cJSON_AddBoolToObject(l, "available", li.available);
         cJSON_AddBoolToObject(l, "compiled", li.compiled);
+        json_add_words(cJSON_AddArrayToObject(l, "packages"), li.packages);
         if (li.missing)
             cJSON_AddStringToObject(l, "missing", li.missing);
         cJSON_AddItemToArray(list, l);

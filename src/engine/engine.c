@@ -373,6 +373,7 @@ int kiln_language_get(const kiln_engine *e, size_t index, struct kiln_language_i
     out->display = d->display;
     out->aliases = d->aliases;
     out->source = d->source;
+    out->packages = d->packages;
     out->compiled = d->compile_argv != NULL;
     out->missing = e->lang_state[index].missing;
     out->available = out->missing == NULL;

@@ -31,7 +31,8 @@
 #define LANG_SUFFIX ".lang"
 
 enum key_kind {
-    KEY_NAME, KEY_TEXT, KEY_ALIASES, KEY_SOURCE, KEY_EXTENSIONS, KEY_COMMAND, KEY_ENV, KEY_RUNTIME
+    KEY_NAME, KEY_TEXT, KEY_ALIASES, KEY_SOURCE, KEY_EXTENSIONS, KEY_COMMAND, KEY_ENV, KEY_RUNTIME,
+    KEY_PACKAGES
 };
 
 struct key {
@@ -60,6 +61,7 @@ static const struct key lang_keys[] = {
     VEC(run_argv, "run", KEY_COMMAND, false),
     VEC(env, "env", KEY_ENV, false), /* repeats: one variable per line */
     TEXT(runtime, KEY_RUNTIME, false),
+    TEXT(packages, KEY_PACKAGES, false),
 };
 
 /* How a language runs: exec is its commands as processes; the others are
@@ -139,6 +141,21 @@ static bool ext_valid(const char *s, size_t n)
     for (size_t i = 1; i < n; i++)
         if (!isalnum((unsigned char)s[i]) && !(s[i] && strchr("+_-", s[i])))
             return false;
+    return true;
+}
+
+/* A Debian package name (Debian Policy 5.6.7): lower case letters, digits
+ * and + - . , at least two, starting with a letter or digit. The install
+ * script hands these to apt-get, so nothing else may pass. */
+static bool package_valid(const char *s, size_t n)
+{
+    if (n < 2 || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!islower(c) && !isdigit(c) && !(c && strchr("+-.", c)))
+            return false;
+    }
     return true;
 }
 
@@ -324,6 +341,7 @@ static int set_key(struct parser *p, const char *key, const char *value)
         case KEY_EXTENSIONS: return set_list(p, k, value, ext_valid, "extension");
         case KEY_COMMAND: return set_command(p, k, value);
         case KEY_RUNTIME: return set_runtime(p, k, value);
+        case KEY_PACKAGES: return set_list(p, k, value, package_valid, "package");
         case KEY_ENV: break;
         }
     }

@@ -16,6 +16,8 @@
  *     compile = gcc -O2 -o main {source} -lm   # optional
  *     run     = ./main                 # required for exec
  *     env     = GOCACHE=/tmp/go        # repeatable: extra environment
+ *     packages = gcc libc6-dev         # Debian packages providing the toolchain,
+ *                                      #   for scripts/install-languages.sh
  *     run.cpu_ms = 5000                # limit overrides, any kiln_limit_fields name,
  *     compile.mem_kib = 524288         #   prefixed run. or compile.
  *
@@ -38,6 +40,7 @@ struct lang_def {
     char source[64];              /* entry file name, no '/' */
     char extensions[64];          /* space-separated, each starting with '.' */
     char runtime[16];             /* "exec", "python", "javascript" or "typescript" */
+    char packages[160];           /* space-separated Debian package names, may be "" */
     char **version_argv;          /* NULL-terminated; may be NULL for a warm runtime */
     char **compile_argv;          /* NULL-terminated, or NULL: interpreted */
     char **run_argv;              /* NULL-terminated; NULL for a warm runtime */

@@ -58,6 +58,19 @@ static const struct rootfs_bind ROOTFS_BINDS[] = {
     { "/etc/ld.so.conf.d", "as ld.so.conf" },
     { "/etc/localtime", "the local time zone" },
     { "/etc/python3.11", "Debian's sitecustomize for python3.11" },
+    /* Toolchains whose Debian packages keep configuration in /etc: without
+     * it they do not start (java.security, machine.config, Renviron, ...). */
+    { "/etc/java-17-openjdk", "the JDK's conf/ links here" },
+    { "/etc/mono", "mono's machine.config and assembly map" },
+    { "/etc/R", "R_HOME/etc: Renviron, Makeconf" },
+    { "/etc/nim", "nim.cfg, the compiler's search paths" },
+    { "/etc/php", "php.ini and the extensions to load" },
+    { "/etc/groovy", "groovy-starter.conf, groovy's class path" },
+    { "/etc/ldc2.conf", "ldc2's import and library paths" },
+    { "/etc/gnucobol", "cobc's dialect configurations" },
+    { "/etc/fpc.cfg", "fpc's unit paths (a link into /etc/alternatives)" },
+    { "/etc/fpc-3.2.2.cfg", "the target of that link" },
+    { "/var/lib/ghc", "ghc's package database (/usr/lib/ghc/package.conf.d links here)" },
 };
 
 struct rootfs_text {
@@ -73,7 +86,7 @@ static const struct rootfs_text ROOTFS_FILES[] = {
 };
 
 static const char *const ROOTFS_DIRS[] = {
-    "/etc", "/box", "/tmp", "/var", "/var/tmp", "/proc", "/dev",
+    "/etc", "/box", "/tmp", "/var", "/var/lib", "/var/tmp", "/proc", "/dev",
 };
 
 static int write_text(const char *path, const char *text, char *err, size_t errlen)

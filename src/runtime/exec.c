@@ -285,8 +285,10 @@ int exec_version(struct jail *jail, unsigned slot, const struct lang_def *lang, 
                  size_t buflen, char *err, size_t errlen)
 {
     static const struct kiln_limits limits = {
-        .cpu_ms = 10000, .wall_ms = 20000, .mem_kib = 1 << 20, .procs = 64, .output_kib = 64,
-        .fsize_kib = 1024, .disk_kib = 1024, .nofile = 256,
+        .cpu_ms = 10000, .wall_ms = 20000, .mem_kib = 1 << 20, .procs = 128, .output_kib = 64,
+        /* The BEAM's JIT sizes a memfd with ftruncate, which RLIMIT_FSIZE
+         * bounds: 1 MiB would kill `elixir --version` with SIGXFSZ. */
+        .fsize_kib = 64 << 10, .disk_kib = 1024, .nofile = 256,
     };
     const struct kiln_file none = { .name = lang->source, .data = "", .len = 0 };
     const struct kiln_request req = { .language = lang->name, .files = &none, .nfiles = 1 };

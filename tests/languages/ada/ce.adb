@@ -1,0 +1,5 @@
+procedure Main is
+   X : Integer := "not a number";
+begin
+   null;
+end Main;

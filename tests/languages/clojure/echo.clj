@@ -1,0 +1,4 @@
+(doseq [a *command-line-args*]
+  (println a))
+(doseq [line (line-seq (java.io.BufferedReader. *in*))]
+  (println line))

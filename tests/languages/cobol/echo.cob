@@ -1,0 +1,23 @@
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. ECHO.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01 ARG-COUNT PIC 9(4).
+       01 I         PIC 9(4).
+       01 ARG-TEXT  PIC X(256).
+       01 LINE-TEXT PIC X(256).
+       01 AT-END    PIC X VALUE "N".
+       PROCEDURE DIVISION.
+           ACCEPT ARG-COUNT FROM ARGUMENT-NUMBER.
+           PERFORM VARYING I FROM 1 BY 1 UNTIL I > ARG-COUNT
+               ACCEPT ARG-TEXT FROM ARGUMENT-VALUE
+               DISPLAY FUNCTION TRIM(ARG-TEXT TRAILING)
+           END-PERFORM.
+           PERFORM UNTIL AT-END = "Y"
+               ACCEPT LINE-TEXT
+                   ON EXCEPTION MOVE "Y" TO AT-END
+                   NOT ON EXCEPTION
+                       DISPLAY FUNCTION TRIM(LINE-TEXT TRAILING)
+               END-ACCEPT
+           END-PERFORM.
+           STOP RUN.

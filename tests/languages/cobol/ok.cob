@@ -1,0 +1,5 @@
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. OK.
+       PROCEDURE DIVISION.
+           DISPLAY "OK".
+           STOP RUN.

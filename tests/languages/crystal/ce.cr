@@ -1,0 +1,1 @@
+x : Int32 = "not a number"

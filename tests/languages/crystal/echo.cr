@@ -1,0 +1,2 @@
+ARGV.each { |a| puts a }
+print STDIN.gets_to_end

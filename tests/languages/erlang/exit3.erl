@@ -1,0 +1,3 @@
+%% escript skips the first line of a program.
+main(_) ->
+    halt(3).

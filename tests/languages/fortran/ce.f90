@@ -1,0 +1,4 @@
+program ce
+  integer :: x
+  x = 'not a number'
+end program ce

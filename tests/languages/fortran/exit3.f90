@@ -1,0 +1,3 @@
+program exit3
+  stop 3
+end program exit3

@@ -1,0 +1,3 @@
+program ok
+  print '(a)', 'OK'
+end program ok

@@ -1,0 +1,2 @@
+args.each { println it }
+System.in.eachLine { println it }

@@ -1,0 +1,6 @@
+program Ce;
+var
+  x: Integer;
+begin
+  x := 'not a number';
+end.

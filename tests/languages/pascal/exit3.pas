@@ -1,0 +1,4 @@
+program Exit3;
+begin
+  Halt(3);
+end.

@@ -1,0 +1,4 @@
+program Ok;
+begin
+  WriteLn('OK');
+end.

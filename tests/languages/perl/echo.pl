@@ -1,0 +1,2 @@
+print "$_\n" for @ARGV;
+print while <STDIN>;

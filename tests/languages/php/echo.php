@@ -1,0 +1,5 @@
+<?php
+foreach (array_slice($argv, 1) as $a) {
+    echo $a, "\n";
+}
+echo stream_get_contents(STDIN);

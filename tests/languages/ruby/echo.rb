@@ -1,0 +1,2 @@
+ARGV.each { |a| puts a }
+$stdout.write($stdin.read)

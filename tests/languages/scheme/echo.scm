@@ -1,0 +1,7 @@
+(use-modules (ice-9 rdelim))
+(for-each (lambda (a) (display a) (newline)) (cdr (command-line)))
+(let loop ((line (read-line)))
+  (unless (eof-object? line)
+    (display line)
+    (newline)
+    (loop (read-line))))

@@ -1,0 +1,2 @@
+foreach a $argv { puts $a }
+puts -nonewline [read stdin]

@@ -1,0 +1,2 @@
+const word: string = "OK";
+console.log(word);

@@ -1,0 +1,2 @@
+for a in "$@"; do printf '%s\n' "$a"; done
+cat
