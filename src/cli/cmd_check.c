@@ -22,7 +22,7 @@ static const char PROBE[] =
     "ifs=; { read -r; read -r; while IFS=: read -r i rest; do ifs=\"$ifs${i// /},\"; done; }"
     " < /proc/net/dev; echo \"ifaces=$ifs\"\n"
     "if (: > /kiln-probe) 2>/dev/null; then echo rootro=no; else echo rootro=yes; fi\n"
-    "s=absent; for f in /etc/shadow /root /home /var/lib; do [ -e $f ] && s=\"present:$f\"; done;"
+    "s=absent; for f in /etc/shadow /root /home /var/lib/dpkg /var/log; do [ -e $f ] && s=\"present:$f\"; done;"
     " echo \"secrets=$s\"\n";
 
 struct check_list {
@@ -99,7 +99,7 @@ static void probe_checks(kiln_engine *e, const struct kiln_result *res, struct c
     add_check(cl, "uts namespace", !strcmp(v, "kiln"), d);
     add_check(cl, "read-only root", !strcmp(probe_value(out, "rootro", v, sizeof v), "yes"),
               "only /box, /tmp, /var/tmp, /dev/shm are writable, each a fresh tmpfs");
-    snprintf(d, sizeof d, "/etc/shadow, /root, /home, /var/lib: %s",
+    snprintf(d, sizeof d, "/etc/shadow, /root, /home, /var/lib/dpkg, /var/log: %s",
              probe_value(out, "secrets", v, sizeof v));
     add_check(cl, "host files hidden", !strcmp(v, "absent"), d);
     snprintf(d, sizeof d, "probe used %llu KiB, %llu ms CPU", (unsigned long long)res->run.mem_kib,

@@ -4,7 +4,8 @@
  * the host's /usr (and the /bin, /lib... links or folders beside it), a
  * few /etc files the toolchains need, generated passwd/group/hosts, and a
  * /dev with only null, zero, random and urandom. Nothing else of the host
- * is reachable: no /home, /root, /var, /run, /sys, no host /etc/shadow.
+ * is reachable: no /home, /root, /run, /sys, no host /etc/shadow, and of
+ * /var only /var/lib/ghc (a toolchain's package database).
  * The root tmpfs and /dev are remounted read-only once built.
  *
  * Per run (rootfs_enter): the keeper joins the template's namespace,
@@ -65,6 +66,7 @@ static const struct rootfs_bind ROOTFS_BINDS[] = {
     { "/etc/R", "R_HOME/etc: Renviron, Makeconf" },
     { "/etc/nim", "nim.cfg, the compiler's search paths" },
     { "/etc/php", "php.ini and the extensions to load" },
+    { "/etc/racket", "config.rktd: where racket's compiled collections are" },
     { "/etc/groovy", "groovy-starter.conf, groovy's class path" },
     { "/etc/ldc2.conf", "ldc2's import and library paths" },
     { "/etc/gnucobol", "cobc's dialect configurations" },

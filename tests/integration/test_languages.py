@@ -11,8 +11,8 @@ tests/languages/NAME/ holds, for the language NAME:
 
 Each file is a test of its own, `languages.NAME.KIND`. A language whose
 toolchain is not installed is skipped, saying how to install it; an installed
-one must pass. The server is one of this module's own, so that the slow
-compilers (kotlin, scala, crystal) do not hold the shared server's slots.
+one must pass. They use the shared server: the tests that count box
+processes know its warm children, and at most -j tests run at once anyway.
 """
 
 import os
@@ -20,7 +20,7 @@ import re
 import threading
 
 from harness import check, eq, kiln_json, skip, test
-from test_server import Server, call, piston
+from test_server import call, piston, shared
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS = os.path.join(os.path.dirname(HERE), "languages")
@@ -31,24 +31,15 @@ ECHO_OUT = "alpha\nbeta gamma\none\ntwo\n"
 # "1.19.8", "8.7", "25.2.3": what a toolchain prints, not a constant.
 VERSION = re.compile(r"\d+(\.\d+)+")
 
-_server = None
-_server_lock = threading.Lock()
+_lock = threading.Lock()
 _catalogue = None
-
-
-def server():
-    global _server
-    with _server_lock:
-        if _server is None:
-            _server = Server("--slots", "2", keep_alive=True)
-        return _server
 
 
 def catalogue():
     """name -> the language's entry of `kiln languages --json`, installed or not;
     an installed one must also be one of the server's /api/v2/runtimes."""
     global _catalogue
-    with _server_lock:
+    with _lock:
         if _catalogue is None:
             rc, doc, err = kiln_json("languages")
             eq(rc, 0, f"kiln languages --json: exit status ({err!r})")
@@ -62,7 +53,7 @@ def runnable(name):
     check(lang is not None, f"tests/languages/{name}/ names no language of languages/")
     if not lang.get("available"):
         skip(f"{name}: {lang.get('missing')} is not installed (make languages LANGS={name})")
-    served = {r["language"] for r in call(server(), "GET", "/api/v2/runtimes").json}
+    served = {r["language"] for r in call(shared(), "GET", "/api/v2/runtimes").json}
     check(name in served, f"{name} is installed but not in /api/v2/runtimes")
     return lang
 
@@ -72,7 +63,7 @@ def submit(name, path, **fields):
         body = {"language": name, "version": "*", "files": [{"content": f.read()}]}
     body.update(fields)
     # A cold JVM compiler (kotlinc, scalac) takes seconds of CPU.
-    r = piston(server(), body, timeout=170)
+    r = piston(shared(), body, timeout=170)
     eq(r.status, 200, f"{name}: HTTP status ({r})")
     check(VERSION.fullmatch(r.json.get("version", "")),
           f"{name}: version {r.json.get('version')!r} is not a toolchain's version number")

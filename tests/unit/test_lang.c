@@ -63,6 +63,7 @@ static void test_parse_every_key(void **state)
                        "run = ./main\n"
                        "env = GOCACHE=/tmp/go\n"
                        "env = LANG=C.UTF-8\n"
+                       "packages =  gcc libc6-dev  g++-12\n"
                        "run.cpu_ms = 5000\n"
                        "compile.mem_kib = 524288\n"
                        "run.nofile = 64\n";
@@ -86,6 +87,7 @@ static void test_parse_every_key(void **state)
     assert_string_equal(def.env[0], "GOCACHE=/tmp/go");
     assert_string_equal(def.env[1], "LANG=C.UTF-8");
     assert_null(def.env[2]);
+    assert_string_equal(def.packages, "gcc libc6-dev g++-12");
     assert_int_equal(def.run_limits.cpu_ms, 5000);
     assert_int_equal(def.run_limits.nofile, 64);
     assert_int_equal(def.run_limits.mem_kib, 0);
@@ -232,6 +234,12 @@ static void test_error_names(void **state)
     expect_line5_error("aliases = ok Bad", "invalid alias 'Bad'");
     expect_line5_error("aliases = ok _x", "invalid alias '_x'");
     expect_line5_error("aliases = x y x", "alias 'x' given twice");
+    /* Package names reach apt-get: no options, no shell, no upper case. */
+    expect_line5_error("packages = gcc -y", "invalid package '-y'");
+    expect_line5_error("packages = gcc;reboot", "invalid package 'gcc;reboot'");
+    expect_line5_error("packages = Gcc", "invalid package 'Gcc'");
+    expect_line5_error("packages = g", "invalid package 'g'");
+    expect_line5_error("packages = gcc gcc", "package 'gcc' given twice");
     /* The name may come after the aliases, so this is found at the end. */
     expect_error("aliases = y t\n" BASE, "t.lang: ", "alias 't' repeats the name");
 
@@ -377,29 +385,41 @@ static void test_runtime_key(void **state)
     assert_non_null(strstr(err, "e.lang:3: unknown runtime 'ruby'"));
 }
 
+/* Every definition of languages/ parses (the registry loaded), names a
+ * display and its commands, and says which Debian packages provide it. */
 static void test_repo_languages(void **state)
 {
     const struct lang_registry *reg = *state;
-    const char *names[] = { "bash", "c", "cpp", "javascript", "node", "python", "python3",
-                            "typescript" };
-    const char *runtimes[] = { "exec", "exec", "exec", "javascript", "exec", "python", "exec",
-                               "typescript" };
-    const size_t n = sizeof names / sizeof names[0];
-    assert_int_equal(lang_registry_count(reg), n);
+    const char *warm[][2] = { { "javascript", "javascript" }, { "python", "python" },
+                              { "typescript", "typescript" } };
+    const char *compiled[] = { "c", "cpp", "go", "rust", "java", "kotlin", "scala", "csharp",
+                               "haskell", "ocaml", "fortran", "pascal", "ada", "cobol", "d",
+                               "nim", "crystal", "nasm" };
+    size_t n = lang_registry_count(reg);
+    assert_true(n >= 40);
     for (size_t i = 0; i < n; i++) {
         const struct lang_def *d = lang_registry_at(reg, i);
-        assert_string_equal(d->name, names[i]);
-        assert_string_equal(d->runtime, runtimes[i]);
+        if (i > 0) /* sorted by name */
+            assert_true(strcmp(lang_registry_at(reg, i - 1)->name, d->name) < 0);
         assert_true(d->display[0] != '\0');
         if (!strcmp(d->runtime, "exec")) { /* a warm runtime needs no commands */
             assert_non_null(d->run_argv[0]);
             assert_non_null(d->version_argv[0]);
+            if (!d->packages[0])
+                fail_msg("%s: no packages line", d->name);
         }
     }
     assert_null(lang_registry_at(reg, n));
-    assert_non_null(lang_registry_find(reg, "c")->compile_argv);
-    assert_non_null(lang_registry_find(reg, "cpp")->compile_argv);
+    for (size_t i = 0; i < sizeof warm / sizeof *warm; i++)
+        assert_string_equal(lang_registry_find(reg, warm[i][0])->runtime, warm[i][1]);
+    for (size_t i = 0; i < sizeof compiled / sizeof *compiled; i++) {
+        const struct lang_def *d = lang_registry_find(reg, compiled[i]);
+        if (!d || !d->compile_argv)
+            fail_msg("%s: expected a compiled language", compiled[i]);
+    }
     assert_null(lang_registry_find(reg, "python")->compile_argv);
+    assert_null(lang_registry_find(reg, "ruby")->compile_argv);
+    assert_string_equal(lang_registry_find(reg, "go")->packages, "golang-go");
 }
 
 static void expect_find(const struct lang_registry *reg, const char *what, const char *name)
@@ -428,6 +448,14 @@ static void test_repo_find(void **state)
     expect_find(reg, "gcc", "c");
     expect_find(reg, "sh", "bash");
     expect_find(reg, "C", "c");
+    expect_find(reg, "golang", "go");
+    expect_find(reg, "rb", "ruby");
+    expect_find(reg, "C#", "csharp");
+    expect_find(reg, "kt", "kotlin");
+    expect_find(reg, "rs", "rust");
+    expect_find(reg, "hs", "haskell");
+    expect_find(reg, "swipl", "prolog");
+    expect_find(reg, "pl", "perl");
     expect_find(reg, "pyt", NULL);
     expect_find(reg, "py ", NULL);
     expect_find(reg, "", NULL);
@@ -458,6 +486,13 @@ static void test_repo_find_by_file(void **state)
     expect_file(reg, "x.c", "c");
     expect_file(reg, "a.sh", "bash");
     expect_file(reg, "main.py", "python");
+    expect_file(reg, "main.go", "go");
+    expect_file(reg, "Main.java", "java");
+    expect_file(reg, "main.pl", "perl");
+    expect_file(reg, "main.pro", "prolog");
+    expect_file(reg, "main.lua", "lua");
+    expect_file(reg, "main.R", "r");
+    expect_file(reg, "main.exs", "elixir");
     expect_file(reg, "main.js", "javascript");
     expect_file(reg, "main.ts", "typescript");
     expect_file(reg, "lib.mjs", NULL);
@@ -466,7 +501,8 @@ static void test_repo_find_by_file(void **state)
     expect_file(reg, "dir.py/noext", NULL);
     expect_file(reg, "x.PY", NULL); /* endings are case-sensitive */
     expect_file(reg, "x.", NULL);
-    expect_file(reg, "x.rs", NULL);
+    expect_file(reg, "x.rs", "rust");
+    expect_file(reg, "x.unknown", NULL);
     expect_file(reg, "", NULL);
     expect_file(reg, NULL, NULL);
 }
