@@ -49,11 +49,28 @@ PY_CFLAGS := $(shell $(PYCONFIG) --includes)
 PY_LIBS   := $(shell $(PYCONFIG) --embed --ldflags)
 endif
 
+# `make install` builds a flavor of its own in build/prefix: position-independent
+# code for libkiln.so, and the paths of the installed tree compiled in.
+PREFIX  ?= /usr/local
+# One build folder per PREFIX: the paths are compiled in, and make does not
+# rebuild on changed flags.
+INST    := build/prefix$(subst /,_,$(PREFIX))
+ifneq ($(INSTALL_FLAVOR),)
+BUILD   := $(INST)
+LANG_DIR_DEF := $(PREFIX)/share/kiln/languages
+V8_SO_DEF    := $(PREFIX)/lib/kiln/kiln_v8.so
+PIC     := -fPIC
+else
+LANG_DIR_DEF := $(CURDIR)/languages
+V8_SO_DEF    := $(V8_SO)
+PIC     := -fPIE
+endif
+
 WARN    := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wformat=2 -Wno-format-nonliteral -Wundef -Wpointer-arith -Wvla
-HARDEN  := -fstack-protector-strong -fPIE -fcf-protection
+HARDEN  := -fstack-protector-strong $(PIC) -fcf-protection
 CFLAGS  := -std=gnu11 -g $(OPT) $(WARN) $(HARDEN) -MMD -MP -Iinclude -Isrc $(PKG_CFLAGS) \
-           -DKILN_LANGUAGES_DIR='"$(CURDIR)/languages"' -DKILN_V8_SO='"$(V8_SO)"'
+           -DKILN_LANGUAGES_DIR='"$(LANG_DIR_DEF)"' -DKILN_V8_SO='"$(V8_SO_DEF)"'
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(if $(SANITIZE),-fsanitize=$(SANITIZE))
 LDLIBS  := $(PKG_LIBS) $(PY_LIBS) -lpthread
 
@@ -174,7 +191,7 @@ languages:
 
 # Median hello-world time of each installed language through the HTTP API.
 bench-languages: all
-	python3 bench/languages.py --kiln $(BUILD)/kiln --runs $(or $(RUNS),10) $(LANGS)
+	python3 bench/languages.py --kiln $(BUILD)/kiln --runs $(or $(RUNS),10) --fresh $(LANGS)
 
 test-unit: all $(UNIT_BINS)
 	@bash tests/run.sh unit $(BUILD)
@@ -185,7 +202,12 @@ test-integration: all
 # The closing line of `make check` is the sum over every suite and both builds,
 # and the fuzz smoke. Without clang the fuzz binaries are not built, and the
 # fuzz suite fails saying so (bootstrap installs clang: it is not optional).
+# The languages' toolchains come first: tests of a language that is not
+# installed are skipped, and CI installs them all (about 2 GB, 90 s of apt-get
+# on a machine with the packages at hand). CHECK_LANGS="c python" narrows it.
 check: all $(UNIT_BINS)
+	@bash scripts/install-languages.sh $(or $(CHECK_LANGS),all)
+	@$(MAKE) --no-print-directory install-build PREFIX=$(CURDIR)/build/install-test
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined $(BUILD)/san/kiln \
 		$(UNIT_TESTS:%=build/san/%)
 	@$(MAKE) --no-print-directory fuzz-build || echo "# fuzz targets not built" >&2
@@ -322,6 +344,58 @@ bench-v8: $(BUILD)/bench/fork_floor $(V8_SO)
 	$(BUILD)/bench/fork_floor -l typescript -n $(or $(RUNS),200)
 
 -include $(V8_OBJS:.o=.d)
+
+# ---- installing ------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=]: the CLI, kiln.h, libkiln.a and
+# libkiln.so with kiln.pc for pkg-config, the language definitions, the V8
+# runtime (beside it the libnode it links, found through $$ORIGIN) and kiln(1).
+# Programs built against it: examples/, `pkg-config --cflags --libs kiln`.
+.PHONY: install install-build install-files
+KILN_VERSION := 0.1.0
+
+install: install-build
+	@$(MAKE) --no-print-directory INSTALL_FLAVOR=1 PREFIX=$(PREFIX) install-files
+
+# Everything install copies, built (also by make check, so that the install
+# test only copies).
+install-build: all
+	@$(MAKE) --no-print-directory INSTALL_FLAVOR=1 PREFIX=$(PREFIX) $(INST)/kiln \
+		$(INST)/libkiln.a $(INST)/libkiln.so.$(KILN_VERSION) $(INST)/kiln_v8.so $(INST)/kiln.pc
+
+ifneq ($(INSTALL_FLAVOR),)
+$(INST)/libkiln.so.$(KILN_VERSION): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libkiln.so.0 -Wl,-z,relro,-z,now -Wl,--no-undefined -o $@ \
+		$(LIB_OBJS) $(shell pkg-config --libs libseccomp libcjson) $(PY_LIBS) -lpthread -ldl
+
+# The uninstrumented V8 objects of build/, linked to find libnode beside them.
+$(INST)/kiln_v8.so: build/src/runtime/v8.o build/v8/v8_js.o
+	$(CXX) -shared -Wl,-z,relro,-z,now -Wl,--no-undefined -o $@ $^ -L$(V8_LIBDIR) \
+		-Wl,-rpath,'$$ORIGIN' -l:libnode.so.108 -lstdc++ -lm
+
+$(INST)/kiln.pc: Makefile
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: kiln' 'Description: run untrusted code in a Linux jail, a fresh process per run' \
+		'Version: $(KILN_VERSION)' 'Requires.private: libseccomp libcjson' \
+		'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lkiln' \
+		'Libs.private: $(PY_LIBS) -lpthread -ldl' > $@
+
+install-files:
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/kiln \
+		$(DESTDIR)$(PREFIX)/share/kiln/languages $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(INST)/kiln $(DESTDIR)$(PREFIX)/bin/kiln
+	install -m 644 include/kiln.h $(DESTDIR)$(PREFIX)/include/kiln.h
+	install -m 644 $(INST)/libkiln.a $(DESTDIR)$(PREFIX)/lib/libkiln.a
+	install -m 755 $(INST)/libkiln.so.$(KILN_VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libkiln.so.$(KILN_VERSION) $(DESTDIR)$(PREFIX)/lib/libkiln.so.0
+	ln -sf libkiln.so.0 $(DESTDIR)$(PREFIX)/lib/libkiln.so
+	install -m 644 $(INST)/kiln.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/kiln.pc
+	install -m 755 $(INST)/kiln_v8.so $(DESTDIR)$(PREFIX)/lib/kiln/kiln_v8.so
+	install -m 755 $(V8_LIBDIR)/libnode.so.108 $(DESTDIR)$(PREFIX)/lib/kiln/libnode.so.108
+	install -m 644 languages/*.lang $(DESTDIR)$(PREFIX)/share/kiln/languages/
+	install -m 644 man/kiln.1 $(DESTDIR)$(PREFIX)/share/man/man1/kiln.1
+endif
 
 # ---- fuzzing ---------------------------------------------------------------
 # libFuzzer targets, one per file in fuzz/: fuzz_json_v1 and fuzz_json_v2 (the
