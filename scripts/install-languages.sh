@@ -29,7 +29,7 @@ field() {
 # The definition file whose name or alias is $1, or nothing.
 find_definition() {
     local want="${1,,}" f word
-    for f in "$dir"/*.lang; do
+    for f in "${all[@]}"; do
         for word in $(field "$f" name) $(field "$f" aliases); do
             if [ "$word" = "$want" ]; then
                 echo "$f"
@@ -52,9 +52,15 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+shopt -s nullglob
+all=("$dir"/*.lang)
+if [ "${#all[@]}" -eq 0 ]; then
+    echo "install-languages: no *.lang files in $dir" >&2
+    exit 2
+fi
 files=()
 if [ "${#langs[@]}" -eq 0 ]; then
-    files=("$dir"/*.lang)
+    files=("${all[@]}")
 else
     for lang in "${langs[@]}"; do
         f="$(find_definition "$lang")"

@@ -118,18 +118,25 @@ static bool list_has(const char *list, const char *word, size_t n, bool nocase)
     return false;
 }
 
+/* n bytes of lower-case letters, digits and the punctuation in punct, the
+ * first a letter or digit, min <= n < max. */
+static bool lower_word_valid(const char *s, size_t n, size_t min, size_t max, const char *punct)
+{
+    if (n < min || n >= max || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!islower(c) && !isdigit(c) && !(c && strchr(punct, c)))
+            return false;
+    }
+    return true;
+}
+
 /* Names and aliases are typed on command lines and in URLs, hence the
  * small alphabet; lower case only because lookups ignore case. */
 static bool name_valid(const char *s, size_t n)
 {
-    if (n == 0 || n >= LANG_NAME_MAX || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!islower(c) && !isdigit(c) && !(c && strchr("+#._-", c)))
-            return false;
-    }
-    return true;
+    return lower_word_valid(s, n, 1, LANG_NAME_MAX, "+#._-");
 }
 
 /* An extension is matched against the part of a file name from its last
@@ -149,14 +156,7 @@ static bool ext_valid(const char *s, size_t n)
  * script hands these to apt-get, so nothing else may pass. */
 static bool package_valid(const char *s, size_t n)
 {
-    if (n < 2 || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!islower(c) && !isdigit(c) && !(c && strchr("+-.", c)))
-            return false;
-    }
-    return true;
+    return lower_word_valid(s, n, 2, SIZE_MAX, "+-.");
 }
 
 /* Copies a blank-separated list of valid words into dst, one space apart. */
