@@ -7,6 +7,10 @@
 #   make fuzz       the libFuzzer targets of fuzz/, FUZZ_SECONDS each (see the fuzzing section)
 #   make soak       the server under mixed load and attacks for SOAK_SECONDS (600) at
 #                   SOAK_CONCURRENCY (32), watched for leaks (bench/soak.py, docs/soak.md)
+#   make languages  the Debian packages of the languages' toolchains (LANGS="go rust"; none: all)
+#   make bench-languages  median hello-world time of each installed language over HTTP
+#   make install    kiln, libkiln (.a, .so, kiln.pc), kiln.h, the languages, kiln(1)
+#                   under PREFIX (/usr/local), DESTDIR for packaging
 #   make format     clang-format over the sources
 #
 # SANITIZE=address,undefined builds into build/san/ instead of build/.
