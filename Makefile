@@ -133,7 +133,8 @@ SERVER_SRCS := \
 	src/server/access.c \
 	src/server/deadline.c \
 	src/server/metrics.c \
-	src/server/openapi.c
+	src/server/openapi.c \
+	src/server/profile.c
 
 UNIT_TESTS := \
 	tests/unit/test_server_req \
@@ -181,6 +182,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libkiln.a
 
 # The server's request parsing is pure code: its unit test links it alone.
 SERVER_REQ_OBJS := $(BUILD)/src/server/json_req.o $(BUILD)/src/server/codec.o \
+	$(BUILD)/src/server/profile.o \
 	$(BUILD)/src/server/openapi.o
 $(BUILD)/tests/unit/test_server_req: tests/unit/test_server_req.c $(SERVER_REQ_OBJS) \
 		$(BUILD)/libkiln.a
@@ -431,7 +433,7 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz_objs     = $(1:%.c=$(FUZZ_DIR)/obj/%.o)
 
-FUZZ_JSON_SRCS := fuzz/body_check.c src/server/json_req.c src/server/codec.c \
+FUZZ_JSON_SRCS := fuzz/body_check.c src/server/json_req.c src/server/codec.c src/server/profile.c \
 	src/util/utf8.c src/engine/limits.c src/engine/file_name.c src/jail/box_path.c \
 	src/util/err.c
 $(FUZZ_DIR)/fuzz_json_v1: $(call fuzz_objs,fuzz/fuzz_json_v1.c $(FUZZ_JSON_SRCS))

@@ -78,7 +78,11 @@ static const char USAGE_TAIL[] =
     "\n"
     "Limits, by the names of `kiln run --help`: run.NAME.max, run.NAME.default,\n"
     "compile.NAME.max, compile.NAME.default (e.g. --set run.cpu_ms.max=10000, or\n"
-    "KILN_RUN_CPU_MS_MAX=10000). A request asking for more than a maximum gets 400.\n";
+    "KILN_RUN_CPU_MS_MAX=10000). A request asking for more than a maximum gets 400.\n"
+    "Profiles (a request's \"profile\": strict, moderate, permissive, or one of the\n"
+    "config's): profile.NAME.LIMIT (a run limit by the same names), profile.NAME.\n"
+    "max_code_bytes, profile.NAME.max_lines, profile.NAME.block = REGEX (repeatable;\n"
+    "a match is answered 403). A request may only tighten its profile's limits.\n";
 
 static void print_usage(void)
 {
@@ -183,6 +187,8 @@ int config_set(struct srv_config *cfg, const char *key, const char *value, char 
     const struct cfg_setting *s = setting_find(key);
     if (s)
         return set_setting(cfg, s, value, err, errlen);
+    if (!strncmp(key, "profile.", 8))
+        return profiles_set(&cfg->profiles, key + 8, value, err, errlen);
     const struct kiln_limit_field *f;
     uint32_t *slot = limit_slot(cfg, key, &f);
     if (!slot)
@@ -324,6 +330,7 @@ static void config_defaults(struct srv_config *cfg)
     cfg->idle_timeout_s = 30;
     cfg->request_timeout_s = 30;
     cfg->max_connections = 1024;
+    profiles_init(&cfg->profiles);
 }
 
 static int apply_flags(struct srv_config *cfg, const struct flag_value *fv, size_t n, char *err,

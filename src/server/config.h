@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "kiln.h"
+#include "server/profile.h"
 
 struct srv_config {
     char listen[256];         /* HOST:PORT; port 0 picks a free one */
@@ -39,6 +40,7 @@ struct srv_config {
     struct kiln_config engine; /* limits, slots; string members point into this struct */
     uint32_t defaults_set[2];  /* run, compile: bit i when kiln_limit_fields[i]'s default
                                 * was configured (else it follows a lower maximum) */
+    struct srv_profiles profiles; /* profile.NAME.FIELD settings (profile.h) */
 };
 
 /* Fills cfg from defaults, the file named by --config or KILN_CONFIG, the

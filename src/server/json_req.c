@@ -5,6 +5,8 @@
  * name the client's own field, never a host path. */
 #include "server/json_req.h"
 
+#include <regex.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -412,6 +414,85 @@ static int get_stdin(const cJSON *doc, struct kiln_request *req, struct jreq_err
     return 0;
 }
 
+/* ---- profiles ------------------------------------------------------------ */
+
+/* The request's "profile": its run limits become the defaults, and a limit
+ * the request sets may only be lower. Runs after apply_limits. */
+static int apply_profile(const cJSON *doc, const struct jreq_ctx *ctx, struct jreq *r,
+                         struct jreq_error *e)
+{
+    const char *name;
+    if (get_string(doc, "profile", false, &name, e) < 0)
+        return -1;
+    if (!name)
+        return 0;
+    r->profile = ctx->profiles ? profiles_find(ctx->profiles, name) : NULL;
+    if (!r->profile) {
+        char known[256] = "none";
+        if (ctx->profiles)
+            profiles_names(ctx->profiles, known, sizeof known);
+        return fail(e, 400, "unknown_profile", "profile '%.*s' is unknown; this server has %s",
+                    quote_len(name), name, known);
+    }
+    const struct kiln_limits *max = &ctx->limits->run_maxima;
+    for (size_t i = 0; i < kiln_limit_field_count; i++) {
+        const struct kiln_limit_field *f = &kiln_limit_fields[i];
+        uint32_t *got = (uint32_t *)(void *)((char *)&r->req.run_limits + f->offset);
+        uint32_t p = *(const uint32_t *)(const void *)((const char *)&r->profile->run + f->offset);
+        uint32_t m = *(const uint32_t *)(const void *)((const char *)max + f->offset);
+        if (p == 0 || p > m) /* unset, or beyond what this server allows at all */
+            p = p ? m : *(const uint32_t *)(const void *)
+                          ((const char *)&ctx->limits->run_defaults + f->offset);
+        if (*got > p)
+            return fail(e, 400, "profile_exceeded",
+                        "run %s %u%s%s is more than profile %s allows (%u); a request may only "
+                        "tighten its profile", f->name, *got, *f->unit ? " " : "", f->unit,
+                        r->profile->name, p);
+        if (*got == 0)
+            *got = p;
+    }
+    return 0;
+}
+
+static size_t count_lines(const char *s, size_t n)
+{
+    size_t lines = n > 0 && s[n - 1] != '\n';
+    for (const char *p = s; (p = memchr(p, '\n', n - (size_t)(p - s))); p++)
+        lines++;
+    return lines;
+}
+
+/* The profile's content rules over every file, as bytes: a NUL does not
+ * end the text a rule sees (REG_STARTEND). 403 names the rule. */
+static int check_content(const struct jreq_ctx *ctx, const struct jreq *r, struct jreq_error *e)
+{
+    const struct srv_profile *p = r->profile;
+    if (!p)
+        return 0;
+    size_t bytes = 0, lines = 0, idx = (size_t)(p - ctx->profiles->p);
+    for (size_t i = 0; i < r->req.nfiles; i++) {
+        const struct kiln_file *f = &r->req.files[i];
+        bytes += f->len;
+        lines += count_lines(f->data, f->len);
+        for (size_t j = 0; ctx->rules && j < ctx->rules->nre[idx]; j++) {
+            regmatch_t m = { .rm_so = 0, .rm_eo = (regoff_t)f->len };
+            if (regexec(&ctx->rules->re[idx][j], f->data, 1, &m, REG_STARTEND) == 0)
+                return fail(e, 403, "policy_violation",
+                            "profile %s: rule 'block: %s' matches %s", p->name, p->blocked[j],
+                            i == 0 ? "the code" : "a file");
+        }
+    }
+    if (p->max_code_bytes && bytes > p->max_code_bytes)
+        return fail(e, 403, "policy_violation",
+                    "profile %s: rule 'max_code_bytes: %u': the code is %zu bytes", p->name,
+                    p->max_code_bytes, bytes);
+    if (p->max_lines && lines > p->max_lines)
+        return fail(e, 403, "policy_violation",
+                    "profile %s: rule 'max_lines: %u': the code is %zu lines", p->name,
+                    p->max_lines, lines);
+    return 0;
+}
+
 int jreq_parse_v1(const char *body, size_t len, const struct jreq_ctx *ctx, struct jreq *out,
                   struct jreq_error *e)
 {
@@ -422,7 +503,8 @@ int jreq_parse_v1(const char *body, size_t len, const struct jreq_ctx *ctx, stru
         get_string(doc, "language", true, &language, e) < 0 ||
         find_language(ctx, language, &out->lang, e) < 0 || get_stdin(doc, &out->req, e) < 0 ||
         get_args(doc, out, e) < 0 || get_cases(doc, out, e) < 0 ||
-        apply_limits(doc, V1_LIMITS, sizeof V1_LIMITS / sizeof *V1_LIMITS, ctx, &out->req, e) < 0)
+        apply_limits(doc, V1_LIMITS, sizeof V1_LIMITS / sizeof *V1_LIMITS, ctx, &out->req, e) < 0 ||
+        apply_profile(doc, ctx, out, e) < 0)
         return -1;
     out->files = calloc(1, sizeof *out->files);
     if (!out->files)
@@ -433,7 +515,7 @@ int jreq_parse_v1(const char *body, size_t len, const struct jreq_ctx *ctx, stru
     out->req.language = out->lang->name;
     out->req.files = out->files;
     out->req.nfiles = 1;
-    return 0;
+    return check_content(ctx, out, e);
 }
 
 /* Content as sent, or decoded from base64 or hex (kept in r->decoded). */
@@ -564,7 +646,8 @@ int jreq_parse_v2(const char *body, size_t len, const struct jreq_ctx *ctx, stru
         check_version(out->lang, version, e) < 0 || get_files(doc, out, e) < 0 ||
         get_stdin(doc, &out->req, e) < 0 || get_args(doc, out, e) < 0 ||
         get_cases(doc, out, e) < 0 ||
-        apply_limits(doc, V2_LIMITS, sizeof V2_LIMITS / sizeof *V2_LIMITS, ctx, &out->req, e) < 0)
+        apply_limits(doc, V2_LIMITS, sizeof V2_LIMITS / sizeof *V2_LIMITS, ctx, &out->req, e) < 0 ||
+        apply_profile(doc, ctx, out, e) < 0 || check_content(ctx, out, e) < 0)
         return -1;
     out->req.language = out->lang->name;
     return 0;

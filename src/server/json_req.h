@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "kiln.h"
+#include "server/profile.h"
 
 /* A language as the server announces it, computed once at startup. */
 struct srv_lang {
@@ -28,6 +29,8 @@ struct jreq_ctx {
     size_t nlangs;
     const struct kiln_config *limits; /* run and compile defaults and maxima */
     unsigned max_depth;               /* deepest nesting of arrays and objects */
+    const struct srv_profiles *profiles; /* may be NULL: no profiles */
+    const struct profile_rules *rules;   /* their compiled block rules */
 };
 
 /* Why a body was refused: the HTTP status, a stable machine-readable code
@@ -48,6 +51,7 @@ struct jreq {
     size_t nfiles;
     const char **args;
     struct kiln_case *cases;
+    const struct srv_profile *profile; /* the one the request named, or NULL */
     struct kiln_request req;
 };
 

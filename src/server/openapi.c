@@ -18,7 +18,8 @@
     "'unknown_language','language_unavailable','unknown_version','limit_out_of_range',"           \
     "'invalid_request','body_too_large','unsupported_media_type','not_found',"                    \
     "'method_not_allowed','unauthorized','rate_limited','concurrency_limit','queue_full',"        \
-    "'pool_busy','shutting_down','sandbox_error','internal_error']"
+    "'pool_busy','shutting_down','sandbox_error','internal_error','unknown_profile',"         \
+    "'profile_exceeded','policy_violation']"
 
 #define STATUSES "['OK','RE','SG','TO','ML','OL','CE','XX']"
 
@@ -40,6 +41,8 @@
 #define EXEC_ERRORS(schema)                                                                       \
     "'400':" RESPONSE("bad input: JSON, a field, the language, a limit", schema) ","              \
     "'401':" RESPONSE("API keys are configured and none valid was given", schema) ","             \
+    "'403':" RESPONSE("the code breaks a content rule of its profile (policy_violation)",         \
+                      schema) ","                                                                 \
     "'405':" RESPONSE("wrong method (the Allow header names the right one)", schema) ","          \
     "'413':" RESPONSE("body larger than max_body", schema) ","                                    \
     "'415':" RESPONSE("Content-Type is not JSON (text/plain is accepted)", schema) ","            \
@@ -102,6 +105,9 @@ static const char DOC[] =
     "'timeout':{'type':'integer','minimum':1,'description':'ms: CPU and wall time of the run'},"
     "'memoryLimit':{'type':'integer','minimum':1,'description':'MiB'},"
     "'stdin':" STR ",'args':{'type':'array','items':" STR "},"
+    "'profile':{'type':'string','description':'strict, moderate, permissive or one of the "
+    "server config: its run limits become the defaults, the request may only lower them, and "
+    "its content rules apply'},"
     "'cases':{'type':'array','minItems':1,'maxItems':64,'description':'compile once, then "
     "run once per case with its stdin, each run a fresh process','items':{'type':'object',"
     "'properties':{'stdin':" STR "}}}}},"
@@ -128,6 +134,9 @@ static const char DOC[] =
     "'required':['content'],'properties':{'name':" STR ",'content':" STR ","
     "'encoding':{'type':'string','enum':['utf8','base64','hex']}}}},"
     "'stdin':" STR ",'args':{'type':'array','items':" STR "},"
+    "'profile':{'type':'string','description':'strict, moderate, permissive or one of the "
+    "server config: its run limits become the defaults, the request may only lower them, and "
+    "its content rules apply'},"
     "'cases':{'type':'array','minItems':1,'maxItems':64,'description':'compile once, then "
     "run once per case with its stdin, each run a fresh process','items':{'type':'object',"
     "'properties':{'stdin':" STR "}}},"

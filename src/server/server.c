@@ -128,8 +128,11 @@ static int load_languages(struct server *s, char *err, size_t errlen)
             fprintf(stderr, "kiln serve: %s %s%s\n", s->langs[i].name, s->langs[i].version,
                     s->langs[i].warm ? " (warm)" : "");
     }
+    if (profile_rules_compile(&s->cfg.profiles, &s->rules, err, errlen) < 0)
+        return -1;
     s->jctx = (struct jreq_ctx){ .langs = s->langs, .nlangs = s->nlangs,
-                                 .limits = &s->cfg.engine, .max_depth = s->cfg.max_json_depth };
+                                 .limits = &s->cfg.engine, .max_depth = s->cfg.max_json_depth,
+                                 .profiles = &s->cfg.profiles, .rules = &s->rules };
     return 0;
 }
 
@@ -246,6 +249,7 @@ static void server_destroy(struct server *s)
     access_destroy(s->access);
     free(s->openapi);
     free(s->langs);
+    profile_rules_free(&s->cfg.profiles, &s->rules);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -84,6 +84,7 @@ struct server {
     struct srv_lang *langs;
     size_t nlangs;
     struct jreq_ctx jctx;
+    struct profile_rules rules; /* of cfg.profiles, compiled once */
     struct srv_workers *workers;
     unsigned nworkers;
     struct srv_metrics *metrics;

@@ -157,6 +157,61 @@ static void test_limits(void **state)
     kiln_config_init(&CFG);
 }
 
+/* Profiles: defaults from the profile, tightening only, the maxima still
+ * binding a profile written above them, and the content rules. */
+static void test_profiles(void **state)
+{
+    (void)state;
+    struct srv_profiles ps;
+    struct profile_rules rules;
+    char err[256];
+    struct jreq r;
+    struct jreq_error e;
+    profiles_init(&ps);
+    assert_int_equal(profiles_set(&ps, "t.cpu_ms", "700", err, sizeof err), 0);
+    assert_int_equal(profiles_set(&ps, "t.mem_kib", "4194304", err, sizeof err), 0);
+    assert_int_equal(profiles_set(&ps, "t.block", "ev[a]l", err, sizeof err), 0);
+    assert_int_equal(profiles_set(&ps, "t.max_lines", "3", err, sizeof err), 0);
+    assert_int_equal(profiles_set(&ps, "t.nofile", "7", err, sizeof err), -1);
+    assert_non_null(strstr(err, "[8, 65536]"));
+    assert_int_equal(profiles_set(&ps, "t", "1", err, sizeof err), -1);
+    assert_int_equal(profiles_set(&ps, "t.block", "(", err, sizeof err), -1);
+    assert_int_equal(profile_rules_compile(&ps, &rules, err, sizeof err), 0);
+    CTX.profiles = &ps;
+    CTX.rules = &rules;
+    CFG.run_maxima.mem_kib = 1 << 20;
+
+    assert_int_equal(parse(1, "{\"code\":\"1\",\"language\":\"python\",\"profile\":\"t\"}",
+                           &r, &e), 0);
+    assert_int_equal(r.req.run_limits.cpu_ms, 700);
+    assert_int_equal(r.req.run_limits.mem_kib, 1 << 20); /* the profile's 4 GiB, held to the max */
+    assert_int_equal(r.req.run_limits.procs, CFG.run_defaults.procs); /* unset: the default */
+    jreq_free(&r);
+    assert_int_equal(parse(1, "{\"code\":\"1\",\"language\":\"python\",\"profile\":\"t\","
+                              "\"timeout\":300}", &r, &e), 0);
+    assert_int_equal(r.req.run_limits.cpu_ms, 300);
+    jreq_free(&r);
+    refused(1, "{\"code\":\"1\",\"language\":\"python\",\"profile\":\"t\",\"timeout\":701}",
+            400, "profile_exceeded", "run cpu_ms 701 ms is more than profile t allows (700)");
+    refused(1, "{\"code\":\"x = eval(y)\",\"language\":\"python\",\"profile\":\"t\"}", 403,
+            "policy_violation", "rule 'block: ev[a]l'");
+    refused(1, "{\"code\":\"1\\n2\\n3\\n4\",\"language\":\"python\",\"profile\":\"t\"}",
+            403, "policy_violation", "the code is 4 lines");
+    assert_int_equal(parse(1, "{\"code\":\"1\\n2\\n3\\n\",\"language\":\"python\","
+                              "\"profile\":\"t\"}", &r, &e), 0);
+    jreq_free(&r);
+    refused(2, "{\"language\":\"python\",\"version\":\"*\",\"profile\":\"nope\","
+               "\"files\":[{\"content\":\"1\"}]}", 400, "unknown_profile",
+            "strict, moderate, permissive, t");
+    refused(2, "{\"language\":\"python\",\"version\":\"*\",\"profile\":[1],"
+               "\"files\":[{\"content\":\"1\"}]}", 400, "invalid_field", "'profile'");
+
+    profile_rules_free(&ps, &rules);
+    CTX.profiles = NULL;
+    CTX.rules = NULL;
+    kiln_config_init(&CFG);
+}
+
 static void test_json_shape(void **state)
 {
     (void)state;
@@ -465,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_v1_missing_and_wrong_type),
         cmocka_unit_test(test_v1_language),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_profiles),
         cmocka_unit_test(test_json_shape),
         cmocka_unit_test(test_depth),
         cmocka_unit_test(test_utf8),
