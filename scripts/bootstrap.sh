@@ -14,24 +14,12 @@ LANG_PKGS=(python3 bash)
 # packages only recommend and apt-get below does not install.
 FUZZ_PKGS=(clang libclang-rt-14-dev)
 
-missing=()
-for pkg in "${BUILD_PKGS[@]}" "${LANG_PKGS[@]}" "${FUZZ_PKGS[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-        missing+=("$pkg")
-    fi
-done
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+mapfile -t missing < <(apt_missing "${BUILD_PKGS[@]}" "${LANG_PKGS[@]}" "${FUZZ_PKGS[@]}")
 # node may come from Debian's nodejs or from another vendor's package; either serves.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
-
 if [ "${#missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "bootstrap: missing packages: ${missing[*]}; run as root to install them" >&2
-        exit 1
-    fi
-    echo "bootstrap: installing ${missing[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_install bootstrap "${missing[@]}"
 fi
 
 # The V8 runtime: Debian's libnode108 unpacked into deps/libnode, and the npm

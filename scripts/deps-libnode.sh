@@ -21,21 +21,10 @@ LIBDIR="$DEST/usr/lib/x86_64-linux-gnu"
 # less the node-* JavaScript packages that only node's own loader uses.
 RUNTIME_PKGS=(libbrotli1 libc-ares2 libicu72 libnghttp2-14 libssl3 libuv1 zlib1g libstdc++6)
 
-missing=()
-for pkg in "${RUNTIME_PKGS[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-        missing+=("$pkg")
-    fi
-done
+. "$ROOT/scripts/apt.sh"
+mapfile -t missing < <(apt_missing "${RUNTIME_PKGS[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "deps-libnode: missing packages: ${missing[*]}; run as root" >&2
-        exit 1
-    fi
-    echo "deps-libnode: installing ${missing[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_install deps-libnode "${missing[@]}"
 fi
 
 if [ -e "$LIBDIR/libnode.so.108" ] && [ -e "$DEST/usr/include/node/v8.h" ] \

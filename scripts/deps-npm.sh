@@ -20,18 +20,12 @@ cd "$ROOT"
 OUT=deps/js/vendor.js
 ENTRY=src/runtime/js/vendor-entry.js
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "deps-npm: node and npm are needed; run as root to install them" >&2
-        exit 1
-    fi
-    echo "deps-npm: installing nodejs and npm from Debian" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    pkgs=()
-    command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
-    command -v npm >/dev/null 2>&1 || pkgs+=(npm)
-    apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+pkgs=()
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+if [ "${#pkgs[@]}" -gt 0 ]; then
+    . "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+    apt_install deps-npm "${pkgs[@]}"
 fi
 
 # npm writes node_modules/.package-lock.json on every install.

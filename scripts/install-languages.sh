@@ -79,12 +79,9 @@ for f in "${files[@]}"; do
     done
 done
 
-missing=()
-for pkg in $(printf '%s\n' "${wanted[@]}" | sort -u); do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-        missing+=("$pkg")
-    fi
-done
+. "$here/apt.sh"
+mapfile -t wanted < <(printf '%s\n' "${wanted[@]}" | sort -u | grep .)
+mapfile -t missing < <(apt_missing "${wanted[@]}")
 
 if [ "${#missing[@]}" -eq 0 ]; then
     echo "install-languages: every package is installed (${#files[@]} languages)" >&2
@@ -94,11 +91,4 @@ if [ "$dry_run" -eq 1 ]; then
     printf '%s\n' "${missing[@]}"
     exit 0
 fi
-if [ "$(id -u)" -ne 0 ]; then
-    echo "install-languages: missing packages: ${missing[*]}; run as root to install them" >&2
-    exit 1
-fi
-echo "install-languages: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt_install install-languages "${missing[@]}"
