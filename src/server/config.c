@@ -7,7 +7,6 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 
 #include "util/err.h"
 #include "util/lines.h"
+#include "util/num.h"
 
 enum cfg_type { CFG_STR, CFG_U32, CFG_BOOL };
 
@@ -105,17 +105,6 @@ static const struct cfg_setting *setting_find(const char *key)
     return NULL;
 }
 
-static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || !isdigit((unsigned char)*s) || v < min || v > max)
-        return -1;
-    *out = (uint32_t)v;
-    return 0;
-}
-
 static int parse_bool(const char *s, bool *out)
 {
     static const char *const yes[] = { "1", "true", "yes", "on" }, *const no[] = { "0", "false",
@@ -140,7 +129,7 @@ static int set_setting(struct srv_config *cfg, const struct cfg_setting *s, cons
         memcpy(field, value, strlen(value) + 1);
         return 0;
     case CFG_U32:
-        if (parse_u32(value, s->min, s->max, (uint32_t *)field) < 0)
+        if (num_parse_u32(value, s->min, s->max, (uint32_t *)field) < 0)
             return err_set(err, errlen, "%s: '%s' is not a whole number in [%u, %u]", s->key,
                            value, s->min, s->max);
         return 0;
@@ -193,7 +182,7 @@ int config_set(struct srv_config *cfg, const char *key, const char *value, char 
     uint32_t *slot = limit_slot(cfg, key, &f);
     if (!slot)
         return err_set(err, errlen, "unknown setting '%s' (see `kiln serve --help`)", key);
-    if (parse_u32(value, f->min, f->max, slot) < 0)
+    if (num_parse_u32(value, f->min, f->max, slot) < 0)
         return err_set(err, errlen, "%s: '%s' is not a whole number in [%u, %u]%s%s", key, value,
                        f->min, f->max, *f->unit ? " " : "", f->unit);
     return 0;
@@ -404,7 +393,7 @@ static bool is_loopback(const struct sockaddr_storage *a)
 static int split_listen(const char *listen, char *host, size_t hostlen, uint32_t *port)
 {
     const char *colon = strrchr(listen, ':');
-    if (!colon || parse_u32(colon + 1, 0, 65535, port) < 0)
+    if (!colon || num_parse_u32(colon + 1, 0, 65535, port) < 0)
         return -1;
     const char *h = listen;
     size_t hl = (size_t)(colon - listen);

@@ -299,6 +299,17 @@ static const struct kiln_limit_field *limit_field(const char *name)
     return NULL;
 }
 
+/* The field f of a limits struct, to set, and its value. */
+static uint32_t *limit_at(struct kiln_limits *l, const struct kiln_limit_field *f)
+{
+    return (uint32_t *)(void *)((char *)l + f->offset);
+}
+
+static uint32_t limit_of(const struct kiln_limits *l, const struct kiln_limit_field *f)
+{
+    return *(const uint32_t *)(const void *)((const char *)l + f->offset);
+}
+
 /* One client field into the request's limits, checked alone against the
  * server's defaults and maxima so that the message names that field. */
 static int apply_limit(const struct limit_map *m, uint64_t v, const struct jreq_ctx *ctx,
@@ -310,8 +321,8 @@ static int apply_limit(const struct limit_map *m, uint64_t v, const struct jreq_
     struct kiln_limits *dst = run ? &req->run_limits : &req->compile_limits, one = { 0 };
     for (size_t i = 0; i < 2 && m->limit[i]; i++) {
         const struct kiln_limit_field *f = limit_field(m->limit[i]);
-        *(uint32_t *)((char *)dst + f->offset) = value;
-        *(uint32_t *)((char *)&one + f->offset) = value;
+        *limit_at(dst, f) = value;
+        *limit_at(&one, f) = value;
     }
     char err[256];
     const struct kiln_config *c = ctx->limits;
@@ -434,22 +445,22 @@ static int apply_profile(const cJSON *doc, const struct jreq_ctx *ctx, struct jr
         return fail(e, 400, "unknown_profile", "profile '%.*s' is unknown; this server has %s",
                     quote_len(name), name, known);
     }
-    const struct kiln_limits *max = &ctx->limits->run_maxima;
     for (size_t i = 0; i < kiln_limit_field_count; i++) {
         const struct kiln_limit_field *f = &kiln_limit_fields[i];
-        uint32_t *got = (uint32_t *)(void *)((char *)&r->req.run_limits + f->offset);
-        uint32_t p = *(const uint32_t *)(const void *)((const char *)&r->profile->run + f->offset);
-        uint32_t m = *(const uint32_t *)(const void *)((const char *)max + f->offset);
-        if (p == 0 || p > m) /* unset, or beyond what this server allows at all */
-            p = p ? m : *(const uint32_t *)(const void *)
-                          ((const char *)&ctx->limits->run_defaults + f->offset);
-        if (*got > p)
+        uint32_t *got = limit_at(&r->req.run_limits, f);
+        uint32_t allowed = limit_of(&r->profile->run, f);
+        uint32_t max = limit_of(&ctx->limits->run_maxima, f);
+        if (allowed == 0) /* the profile leaves it to the server's default */
+            allowed = limit_of(&ctx->limits->run_defaults, f);
+        else if (allowed > max) /* a profile cannot go beyond the server's maximum */
+            allowed = max;
+        if (*got > allowed)
             return fail(e, 400, "profile_exceeded",
                         "run %s %u%s%s is more than profile %s allows (%u); a request may only "
                         "tighten its profile", f->name, *got, *f->unit ? " " : "", f->unit,
-                        r->profile->name, p);
+                        r->profile->name, allowed);
         if (*got == 0)
-            *got = p;
+            *got = allowed;
     }
     return 0;
 }

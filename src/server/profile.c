@@ -3,10 +3,10 @@
 
 #include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "util/err.h"
+#include "util/num.h"
 
 /* Run limits and content bounds of the built-ins. Memory and processes
  * leave room for the JVM and BEAM languages in moderate (their definitions
@@ -86,18 +86,6 @@ static struct srv_profile *profile_get(struct srv_profiles *ps, const char *s, s
     return p;
 }
 
-static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-    char *end;
-    if (!isdigit((unsigned char)*s))
-        return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || v < min || v > max)
-        return -1;
-    *out = (uint32_t)v;
-    return 0;
-}
-
 static int add_rule(struct srv_profile *p, const char *value, char *err, size_t errlen)
 {
     regex_t re;
@@ -143,7 +131,7 @@ int profiles_set(struct srv_profiles *ps, const char *key, const char *value, ch
     if (!slot)
         return err_set(err, errlen, "profile.%s: unknown field '%s' (a run limit, "
                        "max_code_bytes, max_lines or block)", key, field);
-    if (parse_u32(value, min, max, slot) < 0)
+    if (num_parse_u32(value, min, max, slot) < 0)
         return err_set(err, errlen, "profile.%s: '%s' is not a whole number in [%u, %u]", key,
                        value, min, max);
     return 0;

@@ -128,8 +128,6 @@ static int load_languages(struct server *s, char *err, size_t errlen)
             fprintf(stderr, "kiln serve: %s %s%s\n", s->langs[i].name, s->langs[i].version,
                     s->langs[i].warm ? " (warm)" : "");
     }
-    if (profile_rules_compile(&s->cfg.profiles, &s->rules, err, errlen) < 0)
-        return -1;
     s->jctx = (struct jreq_ctx){ .langs = s->langs, .nlangs = s->nlangs,
                                  .limits = &s->cfg.engine, .max_depth = s->cfg.max_json_depth,
                                  .profiles = &s->cfg.profiles, .rules = &s->rules };
@@ -206,6 +204,8 @@ static struct server *server_create(const struct srv_config *cfg, char *err, siz
     s->cfg = *cfg;
     s->cfg.engine.languages_dir = s->cfg.languages_dir; /* it pointed into *cfg */
     s->started_ns = srv_now_ns();
+    if (profile_rules_compile(&s->cfg.profiles, &s->rules, err, errlen) < 0)
+        goto fail;
     size_t nroutes;
     const char *const *routes = handler_route_names(&nroutes);
     if (!(s->engine = kiln_engine_create(&s->cfg.engine, err, errlen)))
