@@ -11,8 +11,8 @@ tests/languages/NAME/ holds, for the language NAME:
 
 Each file is a test of its own, `languages.NAME.KIND`. A language whose
 toolchain is not installed is skipped, saying how to install it; an installed
-one must pass. They use the shared server: the tests that count box
-processes know its warm children, and at most -j tests run at once anyway.
+one must pass. They use the shared server, which stops before the exclusive
+tests that count box processes; at most -j tests run at once anyway.
 """
 
 import os
@@ -33,6 +33,7 @@ VERSION = re.compile(r"\d+(\.\d+)+")
 
 _lock = threading.Lock()
 _catalogue = None
+_served = None
 
 
 def catalogue():
@@ -48,13 +49,21 @@ def catalogue():
     return _catalogue
 
 
+def served():
+    """The languages of the shared server's /api/v2/runtimes, asked once."""
+    global _served
+    with _lock:
+        if _served is None:
+            _served = {r["language"] for r in call(shared(), "GET", "/api/v2/runtimes").json}
+    return _served
+
+
 def runnable(name):
     lang = catalogue().get(name)
     check(lang is not None, f"tests/languages/{name}/ names no language of languages/")
     if not lang.get("available"):
         skip(f"{name}: {lang.get('missing')} is not installed (make languages LANGS={name})")
-    served = {r["language"] for r in call(shared(), "GET", "/api/v2/runtimes").json}
-    check(name in served, f"{name} is installed but not in /api/v2/runtimes")
+    check(name in served(), f"{name} is installed but not in /api/v2/runtimes")
     return lang
 
 
