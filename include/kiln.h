@@ -136,6 +136,18 @@ struct kiln_case {
 };
 #define KILN_CASES_MAX 64
 
+/* How a program runs. */
+enum kiln_mode {
+    KILN_MODE_SCRIPT = 0,    /* as `python3 main.py` or `node main.js` would */
+    KILN_MODE_INTERPRET = 1, /* as a REPL would: the value of the last expression
+                              * (JavaScript and TypeScript: or of a top-level
+                              * `return`; awaited when it is a promise) comes back
+                              * in kiln_stage.value_*, top-level await is allowed,
+                              * and `context` is the program's global `context`.
+                              * Warm languages only (javascript, typescript,
+                              * python) */
+};
+
 struct kiln_request {
     const char *language;           /* a name or an alias */
     const struct kiln_file *files;  /* files[0] is the entry point */
@@ -155,6 +167,11 @@ struct kiln_request {
      * the client that asked for it; when it hangs up (POLLRDHUP, POLLHUP,
      * POLLERR) the run is stopped and ends as XX "cancelled". 0: none. */
     int hangup_fd;
+    enum kiln_mode mode;
+    /* Interpret mode: JSON text (an object, usually) given to the program as
+     * its global `context`; NULL: none. The caller checks that it is JSON. */
+    const char *context;
+    size_t context_len;
 };
 
 #define KILN_DENIED_MAX 16
@@ -181,6 +198,15 @@ struct kiln_stage {
     } denied[KILN_DENIED_MAX];
     unsigned ndenied;
     uint32_t denied_total;
+    /* Interpret mode: the program's value. value_text is its representation
+     * in the language (repr(), util.inspect), NULL when the program ended
+     * without one (an error, an exit, no final expression); value_json is
+     * the same value as JSON text, checked to be valid JSON, NULL when the
+     * value has no JSON form (a function, undefined, NaN, a cycle). Each is
+     * at most the output limit; value_truncated says the text was cut. */
+    char *value_text;
+    char *value_json;
+    bool value_truncated;
 };
 
 struct kiln_result {

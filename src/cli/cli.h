@@ -25,6 +25,8 @@ struct cli_run_opts {
     const char *case_files[KILN_CASES_MAX]; /* --case: one run per file, as its stdin */
     size_t ncases;
     bool json;
+    bool interpret;           /* --interpret: KILN_MODE_INTERPRET */
+    const char *context;      /* --context JSON */
     char **positional;        /* files (run) or the code (eval) */
     size_t npositional;
     const char *const *args;  /* after "--" */

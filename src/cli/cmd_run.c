@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/json.h"
 #include "util/buf.h"
 
 /* Bound on a source file or stdin read by the CLI. */
@@ -129,6 +130,8 @@ static void print_plain(const struct kiln_result *r)
         write_all(1, r->run.out, r->run.out_len);
         write_all(2, r->run.err, r->run.err_len);
     }
+    if (r->run.value_text) /* interpret mode: the value, as a REPL shows it */
+        printf("%s\n", r->run.value_text);
     if (r->status != KILN_OK && r->status != KILN_RE)
         fprintf(stderr, "kiln: %s: %s\n", kiln_status_name(r->status),
                 r->status == KILN_CE ? "compilation failed"
@@ -213,6 +216,9 @@ static int execute_and_report(kiln_engine *e, const struct cli_run_opts *o,
     int code = cli_exit_code(&res);
     if (o->json) {
         cJSON *doc = json_result(&res);
+        cJSON *run = doc ? cJSON_GetObjectItem(doc, "run") : NULL;
+        if (req->mode == KILN_MODE_INTERPRET && cJSON_IsObject(run))
+            json_add_value(run, &res.run);
         if (!doc || json_print(doc) < 0) {
             fprintf(stderr, "kiln: out of memory writing JSON\n");
             code = CLI_EXIT_XX;
@@ -249,6 +255,8 @@ static int run_or_eval(int argc, char **argv, bool eval)
             .stdin_data = in->data, .stdin_len = in->len, .args = o.args, .nargs = o.nargs,
             .run_limits = o.run, .compile_limits = o.compile,
             .cases = cases, .ncases = o.ncases,
+            .mode = o.interpret ? KILN_MODE_INTERPRET : KILN_MODE_SCRIPT,
+            .context = o.context, .context_len = o.context ? strlen(o.context) : 0,
         };
         rc = execute_and_report(e, &o, &req);
     }

@@ -30,6 +30,10 @@ static const char RUN_USAGE[] =
     "                        is a terminal, then empty)\n"
     "      --case FILE       repeatable: compile once, then run once per FILE with\n"
     "                        FILE as stdin, each run a fresh process (at most 64)\n"
+    "      --interpret       javascript, typescript, python: evaluate as a REPL does and\n"
+    "                        print the value of the last expression (or of a top-level\n"
+    "                        return) after the program's output; top-level await works\n"
+    "      --context JSON    with --interpret: a JSON value the code sees as `context`\n"
     "      --json            print the whole result as one JSON object\n"
     "  -h, --help            this text\n"
     "\n"
@@ -46,7 +50,7 @@ static const char RUN_USAGE[] =
     "`kiln: case N: STATUS ...` on stderr.\n";
 
 enum { OPT_TIME = 256, OPT_WALL, OPT_MEM, OPT_PROCS, OPT_OUTPUT, OPT_FSIZE, OPT_LIMIT,
-       OPT_CLIMIT, OPT_STDIN, OPT_JSON, OPT_CASE };
+       OPT_CLIMIT, OPT_STDIN, OPT_JSON, OPT_CASE, OPT_INTERPRET, OPT_CONTEXT };
 
 static int parse_u32(const char *s, uint64_t scale, uint32_t *out)
 {
@@ -71,6 +75,13 @@ static int parse_named_limit(const char *arg, struct kiln_limits *l)
     return -1;
 }
 
+static bool json_valid(const char *text)
+{
+    cJSON *doc = cJSON_Parse(text);
+    cJSON_Delete(doc);
+    return doc != NULL;
+}
+
 static int parse_option(int c, const char *arg, struct cli_run_opts *o)
 {
     switch (c) {
@@ -85,6 +96,8 @@ static int parse_option(int c, const char *arg, struct cli_run_opts *o)
     case OPT_CLIMIT: return parse_named_limit(arg, &o->compile);
     case OPT_STDIN: o->stdin_file = arg; return 0;
     case OPT_JSON: o->json = true; return 0;
+    case OPT_INTERPRET: o->interpret = true; return 0;
+    case OPT_CONTEXT: return json_valid(arg) ? (o->context = arg, 0) : -1;
     case OPT_CASE:
         if (o->ncases == KILN_CASES_MAX)
             return -1;
@@ -106,6 +119,8 @@ int cli_parse_run(int argc, char **argv, bool eval, struct cli_run_opts *o)
         { "compile-limit", required_argument, NULL, OPT_CLIMIT },
         { "stdin", required_argument, NULL, OPT_STDIN }, { "json", no_argument, NULL, OPT_JSON },
         { "case", required_argument, NULL, OPT_CASE },
+        { "interpret", no_argument, NULL, OPT_INTERPRET },
+        { "context", required_argument, NULL, OPT_CONTEXT },
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof *o);

@@ -276,6 +276,21 @@ static int warm_cases(struct warm_pool *pool, const struct kiln_request *req,
     return 0;
 }
 
+/* Interpret mode is the warm runtimes' (the REPL-like evaluation is theirs). */
+static int check_mode(const struct kiln_request *req, const struct lang_def *def,
+                      const struct lang_state *st, char *err, size_t errlen)
+{
+    if (req->mode == KILN_MODE_SCRIPT)
+        return 0;
+    if (req->mode != KILN_MODE_INTERPRET)
+        return err_set(err, errlen, "unknown mode %d", (int)req->mode);
+    if (!st->pool)
+        return err_set(err, errlen,
+                       "interpret mode needs a warm runtime (javascript, typescript, python);"
+                       " '%s' runs only as a script", def->name);
+    return 0;
+}
+
 static const struct lang_def *find_language(kiln_engine *e, const char *name, char *err,
                                             size_t errlen)
 {
@@ -308,6 +323,8 @@ int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_res
         return KILN_ERR_INVALID;
     snprintf(res->language, sizeof res->language, "%s", def->name);
     struct lang_state *st = &e->lang_state[lang_index(e, def)];
+    if (check_mode(req, def, st, err, errlen) < 0)
+        return KILN_ERR_INVALID;
     pthread_mutex_lock(&e->lock);
     snprintf(res->version, sizeof res->version, "%s", st->version);
     pthread_mutex_unlock(&e->lock);

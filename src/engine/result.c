@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "engine/result.h"
 #include "jail/seccomp.h"
 #include "kiln.h"
@@ -27,6 +29,9 @@ static void stage_free(struct kiln_stage *st)
 {
     free(st->out);
     free(st->err);
+    free(st->value_text);
+    free(st->value_json);
+    st->value_text = st->value_json = NULL;
     st->out = st->err = NULL;
     st->out_len = st->err_len = 0;
 }
@@ -52,6 +57,25 @@ const struct kiln_stage *kiln_result_deciding_run(const struct kiln_result *r)
     return &r->run;
 }
 
+/* The runtime's value record, "TEXT\0JSON": the program wrote it (it is
+ * its word, like its stdout), so the JSON is kept only if it parses. */
+static void take_value(struct kiln_stage *st, struct jail_outcome *o)
+{
+    st->value_truncated = o->value_truncated;
+    if (!o->value.data)
+        return;
+    size_t text_len = strnlen(o->value.data, o->value.len);
+    st->value_text = strndup(o->value.data, text_len);
+    if (text_len + 1 >= o->value.len || o->value_truncated)
+        return;
+    const char *json = o->value.data + text_len + 1, *end = NULL;
+    size_t json_len = o->value.len - text_len - 1;
+    cJSON *parsed = cJSON_ParseWithLengthOpts(json, json_len, &end, 0);
+    if (parsed && end == json + json_len)
+        st->value_json = strndup(json, json_len);
+    cJSON_Delete(parsed);
+}
+
 /* Moves a jail outcome into a public stage (the buffers change owner). */
 void result_stage_from_outcome(struct kiln_stage *st, struct jail_outcome *o)
 {
@@ -67,6 +91,7 @@ void result_stage_from_outcome(struct kiln_stage *st, struct jail_outcome *o)
     st->mem_kib = o->mem_kib;
     snprintf(st->message, sizeof st->message, "%s", o->message);
     _Static_assert(KILN_DENIED_MAX >= DENIALS_MAX, "every distinct denial fits");
+    take_value(st, o);
     st->ndenied = o->denials.ncalls;
     st->denied_total = o->denials.total;
     for (unsigned i = 0; i < o->denials.ncalls; i++)

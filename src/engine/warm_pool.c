@@ -450,7 +450,8 @@ static int run_child(struct warm_pool *p, unsigned i, const struct kiln_request 
     struct zygote_request zr = {
         .files = files, .nfiles = req->nfiles, .args = req->args, .nargs = req->nargs,
         .stdin_data = req->stdin_data, .stdin_len = req->stdin_len,
-        .hangup_fd = req->hangup_fd,
+        .hangup_fd = req->hangup_fd, .interpret = req->mode == KILN_MODE_INTERPRET,
+        .context = req->context, .context_len = req->context_len,
     };
     struct jail_outcome o;
     /* The child is used up, or broken: the refill thread drops it. */

@@ -314,6 +314,7 @@ void jail_outcome_free(struct jail_outcome *o)
         return;
     buf_free(&o->out);
     buf_free(&o->err);
+    buf_free(&o->value);
     jail_files_free(o->files, o->nfiles);
     o->files = NULL;
     o->nfiles = 0;

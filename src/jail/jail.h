@@ -65,6 +65,10 @@ struct jail_outcome {
     struct denials denials;    /* syscalls the seccomp policy denied */
     struct jail_file *files;   /* with spec.collect */
     size_t nfiles;
+    /* Interpret mode: what the runtime wrote as the program's value
+     * (zygote_job.result_fd), at most the output limit; empty if none. */
+    struct buf value;
+    bool value_truncated;
 };
 
 /* Runs spec in slot. Returns 0 with the outcome filled (status XX when the

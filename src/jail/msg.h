@@ -27,6 +27,9 @@ enum msg_type {
     MSG_READY,        /* zygote: runtime initialised (version follows); child: sandboxed, warm */
     MSG_REQUEST,      /* engine -> child: run this (payload memfd and stdin memfd attached) */
     MSG_LISTENER,     /* the program, before exec: its seccomp listener (fd attached) */
+    MSG_CELL_DONE,    /* a session's child: the cell ended (struct msg_exited,
+                       * the cell's exit code as a wait status); the next
+                       * MSG_REQUEST may come */
 };
 
 struct msg_hdr {

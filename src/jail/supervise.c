@@ -170,7 +170,7 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
         return -1;
     /* A program can claim it has ended (its own loss: the run is ended and
      * its processes killed), never that the sandbox failed or sent files. */
-    if (from_program(s) && h.type != MSG_EXITED)
+    if (from_program(s) && h.type != MSG_EXITED && !(s->cell && h.type == MSG_CELL_DONE))
         return -1;
     switch (h.type) {
     case MSG_STARTED:
@@ -187,6 +187,17 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
         s->wall_ns = e.wall_ns;
         if (s->keeper <= 0)
             end_warm_run(s);
+        return 0;
+    }
+    case MSG_CELL_DONE: {
+        struct msg_exited e;
+        if (!s->cell || h.len != sizeof e)
+            return -1;
+        memcpy(&e, p, sizeof e);
+        s->cell_done = s->exited = true;
+        s->wait_status = e.wait_status;
+        s->verdict = s->verdict_trusted ? e.verdict : MSG_VERDICT_NONE;
+        s->wall_ns = mono_ns() - s->started_at_ns;
         return 0;
     }
     case MSG_FAIL: {
@@ -215,6 +226,21 @@ static int on_message(struct supervision *s, struct jail_outcome *o, const char 
         return 0;
     }
     return -1;
+}
+
+/* After a cell's end: what its output pipes already hold (the child wrote
+ * it before it reported), without waiting for more. */
+static void drain_ready(struct supervision *s, struct jail_outcome *o)
+{
+    int *fds[2] = { &s->out_fd, &s->err_fd };
+    struct buf *bufs[2] = { &o->out, &o->err };
+    bool *truncated[2] = { &o->out_truncated, &o->err_truncated };
+    for (int i = 0; i < 2; i++) {
+        struct pollfd p = { .fd = *fds[i], .events = POLLIN };
+        while (*fds[i] >= 0 && s->kill_reason == KILN_OK && poll(&p, 1, 0) > 0 &&
+               (p.revents & POLLIN) && read_output(s, fds[i], bufs[i], truncated[i]) == 0)
+            p.fd = *fds[i];
+    }
 }
 
 /* A message from the keeper or the warm child, with any fds it carries
@@ -431,6 +457,10 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
         }
         if (pfd[2].revents && msg && read_message(s, o, msg, msg_cap, &collected) < 0)
             kill_run(s, KILN_XX, "malformed message from the keeper (%u)", 0u);
+        if (s->cell_done) {
+            drain_ready(s, o);
+            break;
+        }
         if (pfd[5].revents)
             read_reaper(s);
         if (s->exited && s->keeper <= 0 && s->chan >= 0) {
@@ -444,7 +474,8 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
     if (clock.started_at && s->wall_ns == 0)
         s->wall_ns = ((s->killed_at_ms ? s->killed_at_ms : mono_ms()) - clock.started_at) * 1000000;
     int *fds[] = { &s->chan, &s->out_fd, &s->err_fd, &s->listener };
-    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+    bool keep = s->cell_done && s->kill_reason == KILN_OK; /* for the next cell */
+    for (size_t i = 0; !keep && i < sizeof fds / sizeof fds[0]; i++)
         if (*fds[i] >= 0) {
             close(*fds[i]);
             *fds[i] = -1;

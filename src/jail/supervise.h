@@ -29,12 +29,18 @@ struct supervision {
      * runtime whose programs cannot reach the fd); anything else is
      * ignored. */
     bool chan_shared, verdict_trusted;
+    /* A session's cell: the run ends at the child's MSG_CELL_DONE, with
+     * the output that came before it; the process, its pipes and channel
+     * stay for the next cell (supervise() leaves them open unless the run
+     * was killed or the process ended). */
+    bool cell;
     int reaper_fd;                  /* a warm child's status socket: the zygote's
                                      * MSG_EXITED when it reaps the child (the
                                      * kernel's wait status) ends the run too;
                                      * watched, not closed; -1: none */
     /* out: what the keeper reported */
     bool started, exited, failed, files_done;
+    bool cell_done; /* a cell ended (exited is set with it) */
     int wait_status;
     uint32_t verdict; /* enum msg_verdict, from a warm child */
     int64_t wall_ns;

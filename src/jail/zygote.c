@@ -79,15 +79,20 @@ struct spawn_msg {
 };
 enum { FD_REQ, FD_OUT, FD_ERR, FD_STATUS, FD_NET, FD_CG0 };
 
-/* MSG_REQUEST's payload; the payload memfd and the stdin memfd travel
- * beside it. The memfd holds, per file: u32 name length, u32 mode, u64
- * size, name, data; then per argument: u32 length, bytes. */
+/* MSG_REQUEST's payload; the payload memfd, the stdin memfd and, in
+ * interpret mode, the value memfd travel beside it. The payload memfd
+ * holds, per file: u32 name length, u32 mode, u64 size, name, data; then
+ * per argument: u32 length, bytes; then context_len bytes of context. */
 struct request_msg {
     uint32_t nfiles;
     uint32_t nargs;
     uint64_t size;
     uint32_t cpu_ms, wall_ms; /* the run's limits, for a runtime's own deadline */
+    uint32_t flags;           /* REQ_* */
+    uint32_t context_len;
 };
+#define REQ_INTERPRET 1u
+#define REQ_SESSION 2u
 
 /* ---------------------------------------------------------------- child */
 
@@ -97,13 +102,41 @@ static _Noreturn void child_fail(int req, const char *what)
     _exit(127);
 }
 
-/* Reads the request's memfd: writes the files into /box, returns the args. */
-static char **unpack_request(int req, int payload, const struct request_msg *rm,
-                             const char **entry)
+/* One request as the child unpacked it. */
+struct unpacked {
+    const char *entry;
+    char **args;
+    char *context;
+};
+
+static void unpacked_free(struct unpacked *u, uint32_t nargs)
+{
+    for (uint32_t i = 0; u->args && i < nargs; i++)
+        free(u->args[i]);
+    free(u->args);
+    free((char *)u->entry);
+    free(u->context);
+    memset(u, 0, sizeof *u);
+}
+
+/* Writes one file of the request into /box. A session's cell may bring a
+ * file again (its entry, each time): the old one goes first. */
+static int write_file(const char *name, const char *data, uint64_t len, uint32_t mode,
+                      bool replace)
+{
+    if (replace && unlink(name) < 0 && errno != ENOENT)
+        return -1;
+    return rootfs_write_box_file(name, data, len, mode, -1);
+}
+
+/* Reads the request's memfd: writes the files into /box, returns the
+ * entry, the args and the context. */
+static void unpack_request(int req, int payload, const struct request_msg *rm,
+                           struct unpacked *u)
 {
     char *base = rm->size ? mmap(NULL, rm->size, PROT_READ, MAP_PRIVATE, payload, 0) : NULL;
-    char **args = calloc(rm->nargs + 1, sizeof *args);
-    if ((rm->size && base == MAP_FAILED) || !args)
+    u->args = calloc(rm->nargs + 1, sizeof *u->args);
+    if ((rm->size && base == MAP_FAILED) || !u->args)
         child_fail(req, "map the request");
     size_t at = 0;
     for (uint32_t i = 0; i < rm->nfiles; i++) {
@@ -120,20 +153,28 @@ static char **unpack_request(int req, int payload, const struct request_msg *rm,
         char name[1025];
         memcpy(name, base + at, nl);
         name[nl] = '\0';
-        if (!box_path_valid(name) || rootfs_write_box_file(name, base + at + nl, len, mode, -1) < 0)
+        if (!box_path_valid(name) ||
+            write_file(name, base + at + nl, len, mode, rm->flags & REQ_SESSION) < 0)
             child_fail(req, "write a file of the request");
         if (i == 0)
-            *entry = strdup(name);
+            u->entry = strdup(name);
         at += nl + len;
     }
     for (uint32_t i = 0; i < rm->nargs; i++) {
         uint32_t l;
         if (at + 4 > rm->size || (memcpy(&l, base + at, 4), l > rm->size - at - 4))
             child_fail(req, "request: bad argument");
-        args[i] = strndup(base + at + 4, l);
+        u->args[i] = strndup(base + at + 4, l);
         at += 4 + l;
     }
-    return args;
+    if (rm->context_len > rm->size - at)
+        child_fail(req, "request: bad context");
+    if (rm->context_len && !(u->context = strndup(base + at, rm->context_len)))
+        child_fail(req, "request: context");
+    if (!u->entry)
+        child_fail(req, "request: no entry file");
+    if (base)
+        munmap(base, rm->size);
 }
 
 /* Returns the seccomp listener (denials.h). */
@@ -175,6 +216,48 @@ static void set_cmdline(char *area, size_t len, const char *runtime, const char 
         memcpy(area + rl + 1, entry, el);
 }
 
+/* Waits for the next MSG_REQUEST: 0 when the engine closed the channel
+ * (the child was retired, or its session closed), else 1 with the
+ * message, its payload memfd in *payload_fd and the value memfd
+ * (interpret mode) in *value_fd. The stdin memfd becomes fd 0. */
+static int await_request(int req, struct request_msg *rm, int *payload_fd, int *value_fd)
+{
+    char buf[sizeof(struct msg_hdr) + sizeof(struct request_msg)];
+    int rfds[MSG_FDS_MAX];
+    size_t nr = 0;
+    ssize_t n;
+    /* A runtime's own signal (the V8 watchdog's wake-up) may interrupt. */
+    while ((n = msg_recv_fds(req, buf, sizeof buf, rfds, &nr)) < 0 && errno == EINTR)
+        ;
+    if (n == 0)
+        return 0;
+    if (n != (ssize_t)sizeof buf)
+        child_fail(req, "request: malformed");
+    memcpy(rm, buf + sizeof(struct msg_hdr), sizeof *rm);
+    size_t want = rm->flags & REQ_INTERPRET ? 3 : 2;
+    if (nr != want)
+        child_fail(req, "request: malformed");
+    if (dup2(rfds[1], 0) < 0)
+        child_fail(req, "dup2 stdin");
+    close(rfds[1]);
+    *value_fd = want == 3 ? rfds[2] : -1;
+    *payload_fd = rfds[0];
+    return 1;
+}
+
+/* Unpacks the request into /box and u, and describes it in job. */
+static void start_job(int req, const struct request_msg *rm, int payload_fd, int value_fd,
+                      struct unpacked *u, struct zygote_job *job)
+{
+    unpack_request(req, payload_fd, rm, u);
+    close(payload_fd);
+    *job = (struct zygote_job){ .entry = u->entry, .args = u->args, .nargs = rm->nargs,
+                                .cpu_ms = rm->cpu_ms, .wall_ms = rm->wall_ms,
+                                .interpret = rm->flags & REQ_INTERPRET,
+                                .context = u->context, .context_len = rm->context_len,
+                                .result_fd = value_fd, .session = rm->flags & REQ_SESSION };
+}
+
 static _Noreturn void child_main(const struct zygote_runtime *rt, const struct spawn_msg *sm,
                                  int *fds, size_t nfds, char *argv_area, size_t argv_len)
 {
@@ -198,38 +281,38 @@ static _Noreturn void child_main(const struct zygote_runtime *rt, const struct s
     if (msg_send_fds(req, MSG_READY, NULL, 0, &listener, 1) < 0)
         child_fail(req, "send READY");
     close(listener);
-    char buf[sizeof(struct msg_hdr) + sizeof(struct request_msg)];
-    int rfds[MSG_FDS_MAX];
-    size_t nr;
-    ssize_t n = msg_recv_fds(req, buf, sizeof buf, rfds, &nr);
-    if (n == 0)
-        _exit(0); /* the engine retired this child unused */
     struct request_msg rm;
-    if (n != (ssize_t)sizeof buf || nr != 2)
-        child_fail(req, "request: malformed");
-    memcpy(&rm, buf + sizeof(struct msg_hdr), sizeof rm);
-    const char *entry = NULL;
-    char **args = unpack_request(req, rfds[0], &rm, &entry);
-    if (dup2(rfds[1], 0) < 0)
-        child_fail(req, "dup2 stdin");
-    close(rfds[0]);
-    close(rfds[1]);
-    set_cmdline(argv_area, argv_len, rt->name, entry);
-    struct zygote_job job = { .entry = entry, .args = args, .nargs = rm.nargs,
-                              .cpu_ms = rm.cpu_ms, .wall_ms = rm.wall_ms };
-    /* From here on the program runs in this process, and req is in its
-     * reach: the engine takes nothing from it after STARTED but an exit. */
+    int payload_fd = -1, value_fd = -1;
+    if (await_request(req, &rm, &payload_fd, &value_fd) == 0)
+        _exit(0); /* the engine retired this child unused */
+    /* From the first STARTED on the program runs in this process, and req
+     * is in its reach: the engine takes nothing from it after that but an
+     * exit, or in a session the end of a cell. */
     if (msg_send(req, MSG_STARTED, NULL, 0) < 0)
         child_fail(req, "send STARTED");
-    int code = rt->run(&job);
-    /* Report before exiting: the engine need not wait for this process's
-     * teardown and the zygote's reap. Output is flushed; closing 1 and 2
-     * lets the engine see the end of it at once. */
-    struct msg_exited done = { .wait_status = (code & 0xff) << 8, .verdict = job.verdict };
-    close(1);
-    close(2);
-    msg_send(req, MSG_EXITED, &done, sizeof done);
-    _exit(code);
+    for (;;) {
+        struct zygote_job job;
+        struct unpacked u = { 0 };
+        start_job(req, &rm, payload_fd, value_fd, &u, &job);
+        set_cmdline(argv_area, argv_len, rt->name, job.entry);
+        int code = rt->run(&job);
+        if (value_fd >= 0)
+            close(value_fd);
+        unpacked_free(&u, rm.nargs);
+        struct msg_exited done = { .wait_status = (code & 0xff) << 8, .verdict = job.verdict };
+        if (!job.session || job.end_session) {
+            /* Report before exiting: the engine need not wait for this
+             * process's teardown and the zygote's reap. Output is flushed;
+             * closing 1 and 2 lets the engine see the end of it at once. */
+            close(1);
+            close(2);
+            msg_send(req, MSG_EXITED, &done, sizeof done);
+            _exit(code);
+        }
+        if (msg_send(req, MSG_CELL_DONE, &done, sizeof done) < 0 ||
+            await_request(req, &rm, &payload_fd, &value_fd) == 0)
+            _exit(0); /* the session was closed */
+    }
 }
 
 /* --------------------------------------------------------------- zygote */
@@ -640,7 +723,7 @@ static int put(struct buf *b, const void *p, size_t n)
 
 /* Serialises files and arguments into a sealed memfd (format at request_msg). */
 static int pack_request(const struct zygote_request *r, const struct kiln_limits *limits,
-                        struct request_msg *rm, char *err, size_t errlen)
+                        bool session, struct request_msg *rm, char *err, size_t errlen)
 {
     struct buf b = { 0 };
     int bad = 0;
@@ -655,31 +738,65 @@ static int pack_request(const struct zygote_request *r, const struct kiln_limits
         uint32_t l = (uint32_t)strlen(r->args[i]);
         bad |= put(&b, &l, 4) | put(&b, r->args[i], l);
     }
+    size_t context_len = r->interpret && r->context ? r->context_len : 0;
+    bad |= context_len > UINT32_MAX || put(&b, r->context, context_len);
     *rm = (struct request_msg){ .nfiles = (uint32_t)r->nfiles, .nargs = (uint32_t)r->nargs,
                                 .size = b.len, .cpu_ms = limits->cpu_ms,
-                                .wall_ms = limits->wall_ms };
+                                .wall_ms = limits->wall_ms,
+                                .flags = (r->interpret ? REQ_INTERPRET : 0) |
+                                         (session ? REQ_SESSION : 0),
+                                .context_len = (uint32_t)context_len };
     int fd = bad ? err_set(err, errlen, "out of memory") :
                    jail_memfd("request", b.data ? b.data : "", b.len, err, errlen);
     buf_free(&b);
     return fd;
 }
 
+/* Sends the request; in interpret mode *value_fd gets the memfd the
+ * runtime writes the program's value into (the caller closes it). */
 static int send_request(struct zygote_child *c, const struct zygote_request *r,
-                        const struct kiln_limits *l, char *err, size_t errlen)
+                        const struct kiln_limits *l, bool session, int *value_fd, char *err,
+                        size_t errlen)
 {
     struct request_msg rm;
-    int fds[2];
-    fds[0] = pack_request(r, l, &rm, err, errlen);
-    if (fds[0] < 0)
-        return -1;
-    fds[1] = jail_memfd("stdin", r->stdin_data ? r->stdin_data : "", r->stdin_len, err, errlen);
-    int rc = fds[1] < 0 ? -1 : msg_send_fds(c->req_fd, MSG_REQUEST, &rm, sizeof rm, fds, 2);
-    if (rc < 0 && fds[1] >= 0)
-        err_set(err, errlen, "the warm child went away: %m");
-    close(fds[0]);
-    if (fds[1] >= 0)
-        close(fds[1]);
+    int fds[3] = { -1, -1, -1 }, rc = -1;
+    size_t nfds = r->interpret ? 3 : 2;
+    *value_fd = -1;
+    fds[0] = pack_request(r, l, session, &rm, err, errlen);
+    if (fds[0] >= 0)
+        fds[1] = jail_memfd("stdin", r->stdin_data ? r->stdin_data : "", r->stdin_len, err, errlen);
+    if (fds[1] >= 0 && nfds == 3 && (fds[2] = memfd_create("value", MFD_CLOEXEC)) < 0)
+        err_set(err, errlen, "memfd_create: %m");
+    if (fds[1] >= 0 && (nfds == 2 || fds[2] >= 0)) {
+        rc = msg_send_fds(c->req_fd, MSG_REQUEST, &rm, sizeof rm, fds, nfds);
+        if (rc < 0)
+            err_set(err, errlen, "the warm child went away: %m");
+    }
+    for (int i = 0; i < 2; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    if (rc == 0)
+        *value_fd = fds[2];
+    else if (fds[2] >= 0)
+        close(fds[2]);
     return rc;
+}
+
+/* What the runtime wrote into the value memfd, at most the output limit:
+ * the program's word, like its stdout. */
+static void read_value(int fd, const struct kiln_limits *l, struct jail_outcome *out)
+{
+    size_t cap = (size_t)l->output_kib * 1024;
+    char chunk[16384];
+    ssize_t n;
+    while (fd >= 0 && out->value.len < cap &&
+           (n = pread(fd, chunk, sizeof chunk, (off_t)out->value.len)) > 0) {
+        size_t room = cap - out->value.len, take = (size_t)n < room ? (size_t)n : room;
+        if (buf_append(&out->value, chunk, take) < 0)
+            break;
+    }
+    struct stat st;
+    out->value_truncated = fd >= 0 && fstat(fd, &st) == 0 && (size_t)st.st_size > out->value.len;
 }
 
 int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
@@ -689,9 +806,10 @@ int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
     memset(out, 0, sizeof *out);
     struct jail_slot_view v;
     jail_slot_view(jail, slot, &v);
+    int value_fd = -1;
     if ((!c->ready && await_ready(c, err, errlen) < 0) ||
         jail_slot_prepare(jail, slot, l, true, err, errlen) < 0 ||
-        send_request(c, req, l, err, errlen) < 0)
+        send_request(c, req, l, false, &value_fd, err, errlen) < 0)
         return -1;
     /* The child's own report (on its request socket) ends the run; a child
      * that died without one (a signal, os._exit) is reported by the zygote
@@ -712,5 +830,78 @@ int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
         await_zygote_report(c->status_fd, &sv);
     jail_slot_finish(jail, slot, &sv, l, false, out);
     zygote_child_close(c);
+    read_value(value_fd, l, out);
+    if (value_fd >= 0)
+        close(value_fd);
     return rc < 0 && out->status != KILN_XX ? -1 : 0;
+}
+
+/* The supervision of one cell: a warm run's, except that the cell ends at
+ * the child's MSG_CELL_DONE and the client's hang-up is not watched (a
+ * session outlives the connection that sent a cell). */
+static void cell_supervision(struct supervision *sv, struct zygote_child *c,
+                             const struct jail_slot_view *v, const struct kiln_limits *l,
+                             unsigned ncpus)
+{
+    *sv = (struct supervision){
+        .keeper = 0, .chan = c->req_fd, .out_fd = c->out_fd, .err_fd = c->err_fd,
+        .limits = l, .cg = v->cg, .ncpus = ncpus, .grace_ms = c->grace_ms,
+        .listener = c->listener_fd, .reaper_fd = c->status_fd, .hangup_fd = -1,
+        .chan_shared = true, .verdict_trusted = c->grace_ms > 0,
+        .cell = true, .started = c->started,
+    };
+}
+
+int zygote_cell(struct jail *jail, unsigned slot, struct zygote_child *c,
+                const struct zygote_request *req, const struct kiln_limits *l,
+                struct jail_outcome *out, bool *alive, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    *alive = false;
+    struct jail_slot_view v;
+    jail_slot_view(jail, slot, &v);
+    struct zygote_request cell = *req;
+    cell.interpret = true;
+    int value_fd = -1;
+    if ((!c->ready && await_ready(c, err, errlen) < 0) ||
+        jail_slot_prepare(jail, slot, l, true, err, errlen) < 0 ||
+        send_request(c, &cell, l, true, &value_fd, err, errlen) < 0) {
+        zygote_child_close(c);
+        return -1;
+    }
+    struct supervision sv;
+    cell_supervision(&sv, c, &v, l, jail_ncpus(jail));
+    c->req_fd = c->out_fd = c->err_fd = c->listener_fd = -1; /* back below if it lives */
+    int rc = supervise(&sv, out, err, errlen);
+    bool done = sv.cell_done && sv.kill_reason == KILN_OK;
+    if (!sv.exited && sv.kill_reason == KILN_OK)
+        await_zygote_report(c->status_fd, &sv);
+    jail_slot_finish(jail, slot, &sv, l, false, out);
+    read_value(value_fd, l, out);
+    if (value_fd >= 0)
+        close(value_fd);
+    /* A cell that hit the memory limit may have left the process alive
+     * (the OOM killer chose another of its processes); the session ends
+     * all the same, with the status that says why. */
+    if (done && sv.chan >= 0 && out->status != KILN_ML) {
+        c->req_fd = sv.chan;
+        c->out_fd = sv.out_fd;
+        c->err_fd = sv.err_fd;
+        c->listener_fd = sv.listener;
+        c->started = true;
+        *alive = true;
+    } else {
+        int *left[] = { &sv.chan, &sv.out_fd, &sv.err_fd, &sv.listener };
+        for (size_t i = 0; i < sizeof left / sizeof left[0]; i++)
+            if (*left[i] >= 0)
+                close(*left[i]);
+        zygote_child_close(c);
+    }
+    return rc < 0 && out->status != KILN_XX ? -1 : 0;
+}
+
+bool zygote_child_gone(const struct zygote_child *c)
+{
+    struct pollfd p = { .fd = c->status_fd, .events = POLLIN };
+    return c->status_fd < 0 || c->req_fd < 0 || poll(&p, 1, 0) != 0;
 }

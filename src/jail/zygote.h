@@ -17,6 +17,20 @@ struct zygote_job {
     char *const *args;        /* the program's arguments (after the entry) */
     size_t nargs;
     uint32_t cpu_ms, wall_ms; /* the run's time limits (the supervisor enforces them) */
+    /* Interpret mode: the entry is evaluated the way a REPL would, and the
+     * value of its last expression (or of a top-level return) is written
+     * to result_fd as its text representation, a NUL, then its JSON (none
+     * when it has no JSON form). context (JSON text, may be NULL) becomes
+     * the program's global `context`. */
+    bool interpret;
+    const char *context;
+    size_t context_len;
+    int result_fd;            /* -1 unless interpret */
+    /* A session's cell: the program's globals are those the cells before
+     * it left; the runtime must return, not end the process, unless the
+     * program asked to exit (then it sets end_session). */
+    bool session;
+    bool end_session;         /* out */
     uint32_t verdict;         /* out: enum msg_verdict, when the runtime stopped
                                * the program at a limit itself */
 };
@@ -70,6 +84,8 @@ struct zygote_child {
     int out_fd, err_fd;
     int listener_fd; /* its seccomp listener, from READY (denials.h) */
     bool ready;
+    bool started;      /* a session's child has run a cell: from then on
+                        * its channel is the program's word */
     uint32_t grace_ms; /* the runtime's stop_grace_ms */
     struct kiln_limits limits;
 };
@@ -92,6 +108,10 @@ struct zygote_request {
     const char *stdin_data;
     size_t stdin_len;
     int hangup_fd; /* > 0: cancel the run when it hangs up (kiln.h) */
+    bool interpret; /* zygote_job.interpret; the value comes back in
+                     * jail_outcome.value */
+    const char *context; /* JSON text or NULL */
+    size_t context_len;
 };
 
 /* Runs req in the child (waiting for it to be ready), supervised like any
@@ -101,5 +121,19 @@ struct zygote_request {
 int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *child,
                const struct zygote_request *req, const struct kiln_limits *l,
                struct jail_outcome *out, char *err, size_t errlen);
+
+/* A session: one child kept across requests ("cells"), each run in the
+ * process the cells before it left, with its globals. The child must have
+ * been spawned for the session's slot; it is the session's alone. Runs one
+ * cell like zygote_run, in interpret mode. *alive tells whether the
+ * session's process is still there to take the next cell: false after an
+ * exit, a kill at a limit (the status says which) or a sandbox failure;
+ * the child is then closed and the slot must be cleared. */
+int zygote_cell(struct jail *jail, unsigned slot, struct zygote_child *child,
+                const struct zygote_request *req, const struct kiln_limits *l,
+                struct jail_outcome *out, bool *alive, char *err, size_t errlen);
+/* Whether a session's child has ended between cells (the zygote reported
+ * its exit); never blocks. */
+bool zygote_child_gone(const struct zygote_child *child);
 
 #endif

@@ -54,10 +54,13 @@ static struct {
     void (*version)(char *, size_t);
     int (*prepare_for)(uint32_t, bool, char *, size_t);
     int (*run)(const char *, size_t, bool, const char *, size_t, const char *const *, size_t);
+    int (*interpret)(const char *, size_t, bool, const char *, size_t, const char *const *, size_t,
+                     struct v8rt_interpret_opts *);
     void (*terminate)(void);
 } v8;
 
-/* The child's watchdog; the child runs one program, so one watchdog. */
+/* The child's watchdog: armed for each program (a session's child runs
+ * one per cell), disarmed when it ends. */
 static struct {
     pthread_t thread;
     pthread_t main;
@@ -84,8 +87,9 @@ static int js_load(char *err, size_t errlen)
     *(void **)&v8.version = dlsym(so, "v8rt_version");
     *(void **)&v8.prepare_for = dlsym(so, "v8rt_prepare_for");
     *(void **)&v8.run = dlsym(so, "v8rt_run");
+    *(void **)&v8.interpret = dlsym(so, "v8rt_interpret");
     *(void **)&v8.terminate = dlsym(so, "v8rt_terminate");
-    if (!v8.init || !v8.version || !v8.prepare_for || !v8.run || !v8.terminate) {
+    if (!v8.init || !v8.version || !v8.prepare_for || !v8.run || !v8.interpret || !v8.terminate) {
         snprintf(err, errlen, "%s lacks the v8rt_* entry points", KILN_V8_SO);
         return -1;
     }
@@ -126,30 +130,29 @@ static void stop_program(uint32_t verdict)
     pthread_kill(dog.main, SIGURG);
 }
 
-/* Sleeps in wall time until the nearer deadline: one thread runs the
- * program, so CPU time cannot grow faster than wall time. */
+/* Sleeps in wall time until the nearer deadline of the armed program:
+ * one thread runs the program, so CPU time cannot grow faster than wall
+ * time. Disarming wakes it. */
 static void *watchdog_main(void *arg)
 {
     (void)arg;
     pthread_mutex_lock(&dog.lock);
-    while (!dog.armed)
-        pthread_cond_wait(&dog.armed_cond, &dog.lock);
-    pthread_mutex_unlock(&dog.lock);
     for (;;) {
+        while (!dog.armed)
+            pthread_cond_wait(&dog.armed_cond, &dog.lock);
         int64_t cpu_left = dog.cpu_deadline_ns - clock_ns(CLOCK_PROCESS_CPUTIME_ID);
         int64_t wall_left = dog.wall_deadline_ns - clock_ns(CLOCK_MONOTONIC);
-        if (cpu_left <= 0) {
-            stop_program(MSG_VERDICT_CPU_TIME);
-            return NULL;
-        }
-        if (wall_left <= 0) {
-            stop_program(MSG_VERDICT_WALL_TIME);
-            return NULL;
+        if (cpu_left <= 0 || wall_left <= 0) {
+            dog.armed = false;
+            stop_program(cpu_left <= 0 ? MSG_VERDICT_CPU_TIME : MSG_VERDICT_WALL_TIME);
+            continue;
         }
         int64_t left = cpu_left < wall_left ? cpu_left : wall_left;
-        struct timespec ts = { .tv_sec = left / 1000000000, .tv_nsec = left % 1000000000 };
-        nanosleep(&ts, NULL);
+        int64_t until = clock_ns(CLOCK_REALTIME) + left;
+        struct timespec ts = { .tv_sec = until / 1000000000, .tv_nsec = until % 1000000000 };
+        pthread_cond_timedwait(&dog.armed_cond, &dog.lock, &ts);
     }
+    return NULL;
 }
 
 /* Started ahead of the request, so that the run does not pay for it. */
@@ -183,6 +186,14 @@ static void watchdog_arm(const struct zygote_job *job)
     dog.cpu_deadline_ns = deadline_ns(CLOCK_PROCESS_CPUTIME_ID, job->cpu_ms);
     dog.wall_deadline_ns = deadline_ns(CLOCK_MONOTONIC, job->wall_ms);
     dog.armed = true;
+    pthread_cond_signal(&dog.armed_cond);
+    pthread_mutex_unlock(&dog.lock);
+}
+
+static void watchdog_disarm(void)
+{
+    pthread_mutex_lock(&dog.lock);
+    dog.armed = false;
     pthread_cond_signal(&dog.armed_cond);
     pthread_mutex_unlock(&dog.lock);
 }
@@ -238,9 +249,18 @@ static int run(struct zygote_job *job, bool typescript)
         dprintf(2, "%s: cannot open '/box/%s': %s\n", name, job->entry, strerror(errno));
         return 1;
     }
+    atomic_store(&dog.verdict, MSG_VERDICT_NONE);
     watchdog_arm(job);
-    int rc = v8.run(code, len, typescript, in, in_len, (const char *const *)job->args,
-                    job->nargs);
+    struct v8rt_interpret_opts ip = { .context = job->context, .context_len = job->context_len,
+                                 .value_fd = job->result_fd, .session = job->session };
+    int rc = job->interpret ? v8.interpret(code, len, typescript, in, in_len,
+                                           (const char *const *)job->args, job->nargs, &ip)
+                            : v8.run(code, len, typescript, in, in_len,
+                                     (const char *const *)job->args, job->nargs);
+    watchdog_disarm();
+    free(code);
+    free(in);
+    job->end_session = ip.exited;
     if (rc == V8RT_HEAP_LIMIT)
         job->verdict = MSG_VERDICT_MEMORY;
     else if (rc == V8RT_TERMINATED)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "runtime/python.h"
+#include "util/buf.h"
 
 /* Imported in the zygote: a child then finds them in sys.modules. */
 static const char PY_WARM[] =
@@ -48,8 +49,63 @@ static const char PY_REHEARSAL_END[] =
     "for s in (sys.stdout, sys.stderr):\n"
     "    s.flush()\n";
 
+/* Interpret mode (zygote_job.interpret): the program is parsed, its last
+ * statement split off when it is an expression, the rest run as a module
+ * body, then that expression evaluated: its value is written to the value
+ * fd as repr, a NUL, and json.dumps when it has a JSON form. Top-level
+ * await is allowed (the code then runs on one event loop per process,
+ * kept across a session's cells). Errors print as `python3` prints them,
+ * without this driver's frames; SystemExit goes up to the caller. */
+static const char PY_INTERPRET[] =
+    "def interpret(source, filename, g, context, value_fd, session):\n"
+    "    import ast, json, os, sys, traceback\n"
+    "    if session:\n"
+    "        sys.stdin = open(0, closefd=False)\n"
+    "    if context is not None:\n"
+    "        g['context'] = json.loads(context)\n"
+    "    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT\n"
+    "    def run(code):\n"
+    "        value = eval(code, g)\n"
+    "        if code.co_flags & 0x80:\n"
+    "            import asyncio\n"
+    "            loop = state.get('loop')\n"
+    "            if loop is None:\n"
+    "                loop = state['loop'] = asyncio.new_event_loop()\n"
+    "            value = loop.run_until_complete(value)\n"
+    "        return value\n"
+    "    try:\n"
+    "        tree = compile(source, filename, 'exec', ast.PyCF_ONLY_AST | flags)\n"
+    "        last = None\n"
+    "        if tree.body and isinstance(tree.body[-1], ast.Expr):\n"
+    "            last = ast.Expression(tree.body.pop().value)\n"
+    "        run(compile(tree, filename, 'exec', flags))\n"
+    "        if last is None:\n"
+    "            return 0\n"
+    "        value = run(compile(last, filename, 'eval', flags))\n"
+    "    except (SystemExit, MemoryError):\n"
+    "        raise\n"
+    "    except BaseException as e:\n"
+    "        tb = e.__traceback__\n"
+    "        while tb is not None and tb.tb_frame.f_code.co_filename == '<kiln>':\n"
+    "            tb = tb.tb_next\n"
+    "        traceback.print_exception(type(e), e, tb)\n"
+    "        return 1\n"
+    "    try:\n"
+    "        text = repr(value)\n"
+    "    except Exception as e:\n"
+    "        text = '<repr failed: %s: %s>' % (type(e).__name__, e)\n"
+    "    try:\n"
+    "        js = json.dumps(value, allow_nan=False)\n"
+    "    except Exception:\n"
+    "        js = ''\n"
+    "    data = text.encode('utf-8', 'backslashreplace') + b'\\0' + js.encode()\n"
+    "    while data:\n"
+    "        data = data[os.write(value_fd, data):]\n"
+    "    return 0\n"
+    "state = {}\n";
+
 /* Compiled in the zygote; children share them. */
-static PyObject *finish_code, *rehearsal_end_code;
+static PyObject *finish_code, *rehearsal_end_code, *interpret_fn;
 
 /* Runs code in a fresh dict that sees only the builtins; 0 or -1. */
 static int eval_in_scratch(PyObject *code)
@@ -62,6 +118,23 @@ static int eval_in_scratch(PyObject *code)
         return -1;
     Py_DECREF(res);
     return 0;
+}
+
+/* The interpret driver, in a module dict of its own: a program sees
+ * nothing of it in its globals. */
+static int load_interpreter(void)
+{
+    PyObject *code = Py_CompileString(PY_INTERPRET, "<kiln>", Py_file_input);
+    PyObject *globals = PyDict_New(), *res = NULL;
+    if (code && globals && PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0)
+        res = PyEval_EvalCode(code, globals, globals);
+    if (res)
+        interpret_fn = PyDict_GetItemString(globals, "interpret"); /* borrowed, kept by globals */
+    Py_XINCREF(interpret_fn);
+    Py_XDECREF(res);
+    Py_XDECREF(code);
+    Py_XDECREF(globals);
+    return interpret_fn ? 0 : -1;
 }
 
 static int py_init(char *version, size_t versionlen, char *err, size_t errlen)
@@ -101,7 +174,7 @@ static int py_init(char *version, size_t versionlen, char *err, size_t errlen)
     /* Compiled once here, run by every child at its end. */
     finish_code = Py_CompileString(PY_FINISH, "<kiln>", Py_file_input);
     rehearsal_end_code = Py_CompileString(PY_REHEARSAL_END, "<kiln>", Py_file_input);
-    if (!finish_code || !rehearsal_end_code) {
+    if (!finish_code || !rehearsal_end_code || load_interpreter() < 0) {
         snprintf(err, errlen, "python: compiling kiln's own code failed");
         return -1;
     }
@@ -235,12 +308,56 @@ static void finish(void)
         PyErr_Clear();
 }
 
+/* A session's cell ends with its output flushed, nothing more: the
+ * atexit handlers belong to the session's end. */
+static void end_cell(void)
+{
+    if (eval_in_scratch(rehearsal_end_code) < 0)
+        PyErr_Clear();
+}
+
+/* Runs the file through the interpret driver; NULL with an exception set
+ * when it raised SystemExit (or failed itself). */
+static PyObject *interpret(struct zygote_job *job, PyObject *globals, PyObject *file)
+{
+    FILE *fp = fopen(job->entry, "rb");
+    PyObject *source = NULL, *context = NULL, *res = NULL;
+    char chunk[65536];
+    size_t n;
+    struct buf b = { 0 };
+    while (fp && (n = fread(chunk, 1, sizeof chunk, fp)) > 0 && buf_append(&b, chunk, n) == 0)
+        ;
+    if (fp)
+        fclose(fp);
+    source = PyBytes_FromStringAndSize(b.data ? b.data : "", (Py_ssize_t)b.len);
+    buf_free(&b);
+    context = job->context ? PyUnicode_DecodeUTF8(job->context, (Py_ssize_t)job->context_len,
+                                                  "replace")
+                           : Py_NewRef(Py_None);
+    if (source && context)
+        res = PyObject_CallFunction(interpret_fn, "OOOOii", source, file, globals, context,
+                                    job->result_fd, job->session);
+    Py_XDECREF(source);
+    Py_XDECREF(context);
+    return res;
+}
+
+/* The exit status of a run that raised: SystemExit's code, or 1 with the
+ * traceback printed. */
+static int raised_status(void)
+{
+    if (PyErr_ExceptionMatches(PyExc_SystemExit))
+        return system_exit_status();
+    PyErr_Print();
+    return 1;
+}
+
 static int py_run(struct zygote_job *job)
 {
     char path[1100];
     snprintf(path, sizeof path, "/box/%s", job->entry);
-    FILE *fp = fopen(job->entry, "rb");
-    if (!fp || set_argv(job) < 0) {
+    FILE *fp = job->interpret ? NULL : fopen(job->entry, "rb");
+    if ((!job->interpret && !fp) || set_argv(job) < 0) {
         fprintf(stderr, "python3: can't open file '%s'\n", path);
         return 2;
     }
@@ -251,20 +368,25 @@ static int py_run(struct zygote_job *job)
     if (!globals || !file || PyDict_SetItemString(globals, "__file__", file) < 0 ||
         PyDict_SetItemString(globals, "__cached__", Py_None) < 0) {
         Py_XDECREF(file);
-        fclose(fp);
+        if (fp)
+            fclose(fp);
         return 1;
     }
+    PyObject *res = job->interpret ? interpret(job, globals, file)
+                                   : PyRun_FileExFlags(fp, path, Py_file_input, globals,
+                                                       globals, 1, NULL);
     Py_DECREF(file);
-    PyObject *res = PyRun_FileExFlags(fp, path, Py_file_input, globals, globals, 1, NULL);
     int status = 0;
-    if (!res && PyErr_ExceptionMatches(PyExc_SystemExit))
-        status = system_exit_status();
-    else if (!res) {
-        PyErr_Print();
-        status = 1;
-    }
+    if (!res) {
+        job->end_session = PyErr_ExceptionMatches(PyExc_SystemExit);
+        status = raised_status();
+    } else if (job->interpret)
+        status = (int)PyLong_AsLong(res);
     Py_XDECREF(res);
-    finish();
+    if (job->session && !job->end_session)
+        end_cell();
+    else
+        finish();
     return status;
 }
 

@@ -109,6 +109,8 @@ struct RunState {
     std::vector<Rejection> rejections;
     v8::Global<v8::Promise> main_promise; /* of an async program body */
     jmp_buf *oom_jmp = nullptr;
+    bool exit_called = false;    /* process.exit(): a session ends with it */
+    v8::Global<Value> value;     /* interpret mode: the program's value */
 };
 
 std::unique_ptr<v8::Platform> g_platform;
@@ -331,6 +333,7 @@ NATIVE(n_now)
 NATIVE(n_exit)
 {
     Isolate *iso = info.GetIsolate();
+    g_run.exit_called = true;
     stop_run(iso, info[0]->Int32Value(iso->GetCurrentContext()).FromMaybe(0) & 0xff);
 }
 
@@ -907,6 +910,187 @@ int finish(Local<Context> ctx)
     return g_run.exit_code;
 }
 
+/* ---- interpret mode ---- */
+
+/* The CommonJS values (the setup hook's array) and the context as globals:
+ * a classic script sees no function parameters. */
+bool set_interpret_globals(Local<Context> ctx, Local<v8::Array> cjs, const v8rt_interpret_opts *ip)
+{
+    Isolate *iso = ctx->GetIsolate();
+    Local<Object> global = ctx->Global();
+    for (uint32_t i = 0; i < 5; i++) {
+        Local<Value> v;
+        if (!cjs->Get(ctx, i).ToLocal(&v) || !global->Set(ctx, str(iso, CJS_PARAMS[i]), v).FromMaybe(false))
+            return false;
+    }
+    if (!ip->context)
+        return true;
+    Local<String> text;
+    Local<Value> parsed;
+    return String::NewFromUtf8(iso, ip->context, v8::NewStringType::kNormal, (int)ip->context_len)
+               .ToLocal(&text) &&
+           v8::JSON::Parse(ctx, text).ToLocal(&parsed) &&
+           global->Set(ctx, str(iso, "context"), parsed).FromMaybe(false);
+}
+
+/* Whether code compiles as the body of an async function; the function. */
+MaybeLocal<v8::Function> try_async_body(Local<Context> ctx, const std::string &body,
+                                        Local<String> name)
+{
+    Isolate *iso = ctx->GetIsolate();
+    v8::TryCatch tc(iso);
+    Local<String> code;
+    if (!String::NewFromUtf8(iso, body.data(), v8::NewStringType::kNormal, (int)body.size())
+             .ToLocal(&code))
+        return MaybeLocal<v8::Function>();
+    return compile_async(ctx, code, name);
+}
+
+/* The end of code as a `return (...)`, if it forms an expression: the
+ * tails after each line break or semicolon are tried from the end, at most
+ * INTERPRET_SPLITS of them. A tail that starts a declaration, a block or a
+ * statement is never wrapped (as an expression it would compile and mean
+ * something else). */
+#define INTERPRET_SPLITS 64
+bool wrappable(const std::string &tail)
+{
+    static const char *const STATEMENTS[] = {"function", "class", "async function", "{", "//",
+                                             "let ", "const ", "var ", "return", "import",
+                                             "export", "if", "for", "while", "do", "try",
+                                             "switch", "throw"};
+    size_t lead = tail.find_first_not_of(" \t\r\n");
+    if (lead == std::string::npos)
+        return false;
+    for (const char *k : STATEMENTS)
+        if (tail.compare(lead, strlen(k), k) == 0)
+            return false;
+    return true;
+}
+
+MaybeLocal<v8::Function> compile_with_return(Local<Context> ctx, const std::string &src,
+                                             Local<String> name)
+{
+    size_t end = src.find_last_not_of(" \t\r\n;");
+    if (end == std::string::npos)
+        return MaybeLocal<v8::Function>();
+    std::string head = src.substr(0, end + 1);
+    size_t at = head.size();
+    for (int tries = 0; tries < INTERPRET_SPLITS && at > 0; tries++) {
+        size_t cut = head.find_last_of("\n;", at - 1);
+        at = cut == std::string::npos ? 0 : cut + 1;
+        std::string tail = head.substr(at);
+        Local<v8::Function> fn;
+        if (wrappable(tail) &&
+            try_async_body(ctx, head.substr(0, at) + "return (" + tail + "\n)", name).ToLocal(&fn))
+            return fn;
+        if (at > 0)
+            at--; /* before the cut: the next tail starts further up */
+    }
+    return MaybeLocal<v8::Function>();
+}
+
+/* Compiles and starts the code as interpret mode does (v8.h): a script's
+ * completion value, else an async body's return value. */
+bool start_interpret(Local<Context> ctx, Local<String> code, bool typescript, bool mentions_await)
+{
+    Isolate *iso = ctx->GetIsolate();
+    Local<String> name = str(iso, typescript ? "/box/main.ts" : "/box/main.js");
+    v8::TryCatch tc(iso);
+    v8::ScriptOrigin origin(iso, name);
+    Local<v8::Script> script;
+    if (v8::Script::Compile(ctx, code, &origin).ToLocal(&script)) {
+        Local<Value> v;
+        if (script->Run(ctx).ToLocal(&v))
+            g_run.value.Reset(iso, v);
+        return settle(ctx, tc);
+    }
+    if (tc.HasTerminated() || !tc.HasCaught())
+        return settle(ctx, tc);
+    Local<Value> first = tc.Exception();
+    Local<v8::Message> first_msg = tc.Message();
+    tc.Reset();
+    v8::String::Utf8Value utf8(iso, code);
+    std::string src(*utf8 ? *utf8 : "", (size_t)utf8.length());
+    Local<v8::Function> fn;
+    bool compiled = mentions_await || src.find("return") != std::string::npos;
+    compiled = compiled && (compile_with_return(ctx, src, name).ToLocal(&fn) ||
+                            try_async_body(ctx, src, name).ToLocal(&fn));
+    if (!compiled) {
+        report_exception(ctx, first, first_msg, "throw");
+        stop_run(iso, 1);
+        return true;
+    }
+    Local<Value> promise;
+    if (!fn->Call(ctx, ctx->Global(), 0, nullptr).ToLocal(&promise))
+        return settle(ctx, tc);
+    if (promise->IsPromise())
+        g_run.main_promise.Reset(iso, promise.As<v8::Promise>());
+    g_run.value.Reset(iso, promise);
+    return settle(ctx, tc);
+}
+
+/* The setup and transform of start_program, then start_interpret. */
+bool start_interpret_program(Local<Context> ctx, const char *code, size_t len, bool typescript,
+                             const char *const *argv, size_t argc, const v8rt_interpret_opts *ip)
+{
+    Isolate *iso = ctx->GetIsolate();
+    v8::TryCatch tc(iso);
+    g_run.main_promise.Reset();
+    g_run.value.Reset();
+    Local<v8::Array> args = v8::Array::New(iso, (int)argc);
+    for (size_t i = 0; i < argc; i++)
+        args->Set(ctx, (uint32_t)i, str(iso, argv[i])).FromMaybe(false);
+    Local<Value> setup_argv[2] = {args, v8::Boolean::New(iso, typescript)};
+    Local<Value> cjs;
+    Local<String> source;
+    Local<Value> transformed;
+    if (!call_hook(ctx, "setup", 2, setup_argv).ToLocal(&cjs) || !cjs->IsArray() ||
+        !set_interpret_globals(ctx, cjs.As<v8::Array>(), ip) || len > (size_t)String::kMaxLength ||
+        !String::NewFromUtf8(iso, code, v8::NewStringType::kNormal, (int)len).ToLocal(&source))
+        return start_failed(ctx, tc);
+    Local<Value> tr_argv[2] = {source, v8::Boolean::New(iso, typescript)};
+    if (!call_hook(ctx, "transform", 2, tr_argv).ToLocal(&transformed) || !transformed->IsString())
+        return start_failed(ctx, tc);
+    return start_interpret(ctx, transformed.As<String>(), typescript,
+                           memmem(code, len, "await", 5) != nullptr);
+}
+
+/* After the event loop: the value, awaited, through k.formatValue, to the
+ * value fd. Nothing when the run stopped (an error, an exit, a limit). */
+void deliver_value(Local<Context> ctx, const v8rt_interpret_opts *ip)
+{
+    Isolate *iso = ctx->GetIsolate();
+    if (g_run.stopping || g_run.value.IsEmpty())
+        return;
+    Local<Value> v = g_run.value.Get(iso);
+    if (v->IsPromise()) {
+        Local<v8::Promise> p = v.As<v8::Promise>();
+        if (p->State() == v8::Promise::kRejected) {
+            report_exception(ctx, p->Result(), Local<v8::Message>(), "throw");
+            stop_run(iso, 1);
+            return;
+        }
+        if (p->State() == v8::Promise::kFulfilled)
+            v = p->Result();
+    }
+    v8::TryCatch tc(iso);
+    Local<Value> formatted, text, json;
+    if (!call_hook(ctx, "formatValue", 1, &v).ToLocal(&formatted) || !formatted->IsArray() ||
+        !formatted.As<v8::Array>()->Get(ctx, 0).ToLocal(&text) ||
+        !formatted.As<v8::Array>()->Get(ctx, 1).ToLocal(&json)) {
+        settle(ctx, tc);
+        return;
+    }
+    std::vector<char> bytes, json_bytes;
+    utf8_of(iso, text->ToString(ctx).FromMaybe(str(iso, "")), bytes);
+    bytes.push_back('\0');
+    if (json->IsString()) {
+        utf8_of(iso, json.As<String>(), json_bytes);
+        bytes.insert(bytes.end(), json_bytes.begin(), json_bytes.end());
+    }
+    write_all(ip->value_fd, bytes.data(), bytes.size());
+}
+
 /* JS may use the whole stack of this thread, less a margin for C and V8. */
 void set_stack_limit(Isolate *iso)
 {
@@ -919,7 +1103,8 @@ void set_stack_limit(Isolate *iso)
     iso->SetStackLimit((uintptr_t)&here - size);
 }
 
-int run_program(const char *code, size_t len, bool typescript, const char *const *argv, size_t argc)
+int run_program(const char *code, size_t len, bool typescript, const char *const *argv,
+                size_t argc, const v8rt_interpret_opts *ip = nullptr)
 {
     Isolate *iso = g_isolate;
     Isolate::Scope iscope(iso);
@@ -927,8 +1112,15 @@ int run_program(const char *code, size_t len, bool typescript, const char *const
     Local<Context> ctx = g_context.Get(iso);
     Context::Scope cscope(ctx);
     set_stack_limit(iso);
-    if (!start_program(ctx, code, len, typescript, argv, argc))
+    bool over = ip ? start_interpret_program(ctx, code, len, typescript, argv, argc, ip)
+                   : start_program(ctx, code, len, typescript, argv, argc);
+    if (!over)
         event_loop(ctx);
+    if (ip)
+        deliver_value(ctx, ip);
+    /* A session's cell ends here; its 'exit' listeners wait for the end. */
+    if (ip && ip->session && !g_run.stopping)
+        return 0;
     return finish(ctx);
 }
 
@@ -1068,8 +1260,9 @@ extern "C" int v8rt_prepare_for(uint32_t heap_limit_kib, bool typescript, char *
     return warm_runs(typescript ? WARM_TS : WARM_JS, 1, err, errlen);
 }
 
-extern "C" int v8rt_run(const char *code, size_t len, bool typescript, const char *stdin_data,
-                        size_t stdin_len, const char *const *argv, size_t argc)
+/* v8rt_run and v8rt_interpret: one program, or one cell of a session. */
+static int run_one(const char *code, size_t len, bool typescript, const char *stdin_data,
+                   size_t stdin_len, const char *const *argv, size_t argc, v8rt_interpret_opts *ip)
 {
     if (!g_isolate) {
         dprintf(2, "kiln: v8rt_run before v8rt_init\n");
@@ -1078,22 +1271,43 @@ extern "C" int v8rt_run(const char *code, size_t len, bool typescript, const cha
     g_run.stdin_data = stdin_data;
     g_run.stdin_len = stdin_data ? stdin_len : 0;
     g_run.stdin_pos = 0;
+    /* A session's earlier cell may have ended stopped (an error, a limit). */
+    g_run.stopping = false;
+    g_run.exit_code = 0;
+    g_run.rejections.clear();
+    g_terminate_requested.store(false);
+    g_isolate->CancelTerminateExecution();
     /* A fatal V8 OOM jumps back here; V8 is not touched again after it. */
     static jmp_buf oom_jmp;
     int rc;
     if (setjmp(oom_jmp) == 0) {
         g_run.oom_jmp = &oom_jmp;
-        rc = run_program(code, len, typescript, argv, argc);
+        rc = run_program(code, len, typescript, argv, argc, ip);
     } else {
         rc = V8RT_HEAP_LIMIT;
     }
     g_run.oom_jmp = nullptr;
     out_flush();
+    if (ip)
+        ip->exited = g_run.exit_called || g_run.heap_hit;
     if (g_run.heap_hit)
         return V8RT_HEAP_LIMIT;
     if (g_terminate_requested.load())
         return V8RT_TERMINATED;
     return rc;
+}
+
+extern "C" int v8rt_run(const char *code, size_t len, bool typescript, const char *stdin_data,
+                        size_t stdin_len, const char *const *argv, size_t argc)
+{
+    return run_one(code, len, typescript, stdin_data, stdin_len, argv, argc, nullptr);
+}
+
+extern "C" int v8rt_interpret(const char *code, size_t len, bool typescript,
+                              const char *stdin_data, size_t stdin_len, const char *const *argv,
+                              size_t argc, struct v8rt_interpret_opts *ip)
+{
+    return run_one(code, len, typescript, stdin_data, stdin_len, argv, argc, ip);
 }
 
 extern "C" void v8rt_terminate(void)

@@ -80,6 +80,31 @@ int v8rt_prepare_for(uint32_t heap_limit_kib, bool typescript, char *err, size_t
 int v8rt_run(const char *code, size_t len, bool typescript, const char *stdin_data,
              size_t stdin_len, const char *const *argv, size_t argc);
 
+/* Interpret mode (kiln_request.mode): the same run, evaluated as a REPL
+ * evaluates. The code runs as a classic script at global scope, so its
+ * completion value (the value of the last expression statement) is the
+ * value; when that does not compile because the code uses top-level
+ * `return` or `await`, it runs as the body of an async function whose
+ * return value is the value, with the last line (or lines) made its
+ * `return` when they form an expression. A promise as the value is
+ * awaited. require, module, exports, __filename and __dirname are globals;
+ * `context` too when context is given (JSON text). The value is written to
+ * value_fd as util.inspect's text, a NUL, then JSON.stringify's (none when
+ * the value has no JSON form). In a session (a cell), the globals stay for
+ * the next call, 'exit' listeners do not run, and *exited tells whether
+ * the program called process.exit (or hit the heap limit): the session
+ * must then end. Returns as v8rt_run. */
+struct v8rt_interpret_opts {
+    const char *context;
+    size_t context_len;
+    int value_fd;
+    bool session;
+    bool exited; /* out */
+};
+int v8rt_interpret(const char *code, size_t len, bool typescript, const char *stdin_data,
+                   size_t stdin_len, const char *const *argv, size_t argc,
+                   struct v8rt_interpret_opts *ip);
+
 /* Stops the running program at its next loop iteration or call, or its
  * sleep until a timer within 50 ms (v8rt_run returns V8RT_TERMINATED). Safe
  * from another thread; from a signal handler it is best effort (V8 takes a

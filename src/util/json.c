@@ -42,3 +42,13 @@ cJSON *json_denied(const struct kiln_stage *st)
     }
     return list;
 }
+
+void json_add_value(cJSON *obj, const struct kiln_stage *st)
+{
+    cJSON *value = st->value_json ? cJSON_Parse(st->value_json) : NULL;
+    cJSON_AddItemToObject(obj, "result", value ? value : cJSON_CreateNull());
+    cJSON_AddItemToObject(obj, "result_text", st->value_text
+                                                  ? json_bytes(st->value_text, strlen(st->value_text))
+                                                  : cJSON_CreateNull());
+    cJSON_AddBoolToObject(obj, "result_truncated", st->value_truncated);
+}

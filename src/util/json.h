@@ -17,4 +17,9 @@ struct kiln_stage;
 /* A stage's security events: [{"syscall": "mount", "count": 2}, ...]. */
 cJSON *json_denied(const struct kiln_stage *st);
 
+/* Interpret mode's value of a stage, added to obj: "result" (the value as
+ * JSON, null when it has no JSON form or there was none), "result_text"
+ * (its representation in the language, or null) and "result_truncated". */
+void json_add_value(cJSON *obj, const struct kiln_stage *st);
+
 #endif

@@ -120,6 +120,15 @@
     k.write(2, head + body);
   };
 
+  // Interpret mode's value: [util.inspect's text, JSON.stringify's text or
+  // undefined when the value has none (undefined, a function, a BigInt, a
+  // cycle)].
+  k.formatValue = function (value) {
+    const text = safe(() => inspect(value), '[uninspectable value]');
+    const json = safe(() => JSON.stringify(value), undefined);
+    return [text, typeof json === 'string' ? json : undefined];
+  };
+
   // ---- warm-ups: run the paths of a request once, writing nothing
 
   // TypeScript of many shapes: sucrase's inline caches and optimized code
