@@ -218,7 +218,7 @@ static int execute_and_report(kiln_engine *e, const struct cli_run_opts *o,
         cJSON *doc = json_result(&res);
         cJSON *run = doc ? cJSON_GetObjectItem(doc, "run") : NULL;
         if (req->mode == KILN_MODE_INTERPRET && cJSON_IsObject(run))
-            json_add_value(run, &res.run);
+            json_add_value(run, &res.run, "result_text", "result_truncated");
         if (!doc || json_print(doc) < 0) {
             fprintf(stderr, "kiln: out of memory writing JSON\n");
             code = CLI_EXIT_XX;

@@ -504,6 +504,30 @@ static int check_content(const struct jreq_ctx *ctx, const struct jreq *r, struc
     return 0;
 }
 
+int jreq_get_mode(const cJSON *doc, const struct srv_lang *lang, struct jreq *r,
+                  struct jreq_error *e)
+{
+    const char *mode;
+    if (get_string(doc, "mode", false, &mode, e) < 0)
+        return -1;
+    if (mode && strcmp(mode, "script") != 0 && strcmp(mode, "interpret") != 0)
+        return fail(e, 400, "invalid_field", "field 'mode' must be \"script\" or \"interpret\"");
+    bool interpret = mode && !strcmp(mode, "interpret");
+    if (interpret && !lang->warm)
+        return fail(e, 400, "mode_unsupported",
+                    "interpret mode is for the warm languages (javascript, typescript, python);"
+                    " '%s' runs only as a script", lang->name);
+    const cJSON *context = member(doc, "context");
+    if (context && !interpret)
+        return fail(e, 400, "invalid_field", "field 'context' needs \"mode\": \"interpret\"");
+    if (context && !(r->context = cJSON_PrintUnformatted(context)))
+        return out_of_memory(e);
+    r->req.mode = interpret ? KILN_MODE_INTERPRET : KILN_MODE_SCRIPT;
+    r->req.context = r->context;
+    r->req.context_len = r->context ? strlen(r->context) : 0;
+    return 0;
+}
+
 int jreq_parse_v1(const char *body, size_t len, const struct jreq_ctx *ctx, struct jreq *out,
                   struct jreq_error *e)
 {
@@ -514,6 +538,7 @@ int jreq_parse_v1(const char *body, size_t len, const struct jreq_ctx *ctx, stru
         get_string(doc, "language", true, &language, e) < 0 ||
         find_language(ctx, language, &out->lang, e) < 0 || get_stdin(doc, &out->req, e) < 0 ||
         get_args(doc, out, e) < 0 || get_cases(doc, out, e) < 0 ||
+        jreq_get_mode(doc, out->lang, out, e) < 0 ||
         apply_limits(doc, V1_LIMITS, sizeof V1_LIMITS / sizeof *V1_LIMITS, ctx, &out->req, e) < 0 ||
         apply_profile(doc, ctx, out, e) < 0)
         return -1;
@@ -656,7 +681,7 @@ int jreq_parse_v2(const char *body, size_t len, const struct jreq_ctx *ctx, stru
         find_language(ctx, language, &out->lang, e) < 0 ||
         check_version(out->lang, version, e) < 0 || get_files(doc, out, e) < 0 ||
         get_stdin(doc, &out->req, e) < 0 || get_args(doc, out, e) < 0 ||
-        get_cases(doc, out, e) < 0 ||
+        get_cases(doc, out, e) < 0 || jreq_get_mode(doc, out->lang, out, e) < 0 ||
         apply_limits(doc, V2_LIMITS, sizeof V2_LIMITS / sizeof *V2_LIMITS, ctx, &out->req, e) < 0 ||
         apply_profile(doc, ctx, out, e) < 0 || check_content(ctx, out, e) < 0)
         return -1;
@@ -679,6 +704,7 @@ void jreq_free(struct jreq *r)
     free(r->names);
     free(r->args);
     free(r->cases);
+    free(r->context);
     cJSON_Delete(r->doc);
     memset(r, 0, sizeof *r);
 }

@@ -52,6 +52,7 @@ struct jreq {
     const char **args;
     struct kiln_case *cases;
     const struct srv_profile *profile; /* the one the request named, or NULL */
+    char *context; /* `context` as JSON text, or NULL */
     struct kiln_request req;
 };
 
@@ -62,6 +63,12 @@ int jreq_parse_v1(const char *body, size_t len, const struct jreq_ctx *ctx, stru
 int jreq_parse_v2(const char *body, size_t len, const struct jreq_ctx *ctx, struct jreq *out,
                   struct jreq_error *e);
 void jreq_free(struct jreq *r);
+
+/* `mode` ("script" or "interpret") and `context` (any JSON value, with
+ * interpret mode only) of an execute body or a session's cell. Interpret
+ * mode needs a warm language. Exposed for the sessions' routes. */
+int jreq_get_mode(const cJSON *doc, const struct srv_lang *lang, struct jreq *r,
+                  struct jreq_error *e);
 
 /* By name or alias, case-insensitive, available or not; NULL if unknown. */
 const struct srv_lang *jreq_find_lang(const struct srv_lang *langs, size_t n, const char *name);

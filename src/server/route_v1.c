@@ -162,6 +162,8 @@ void v1_render(struct server *s, const struct jreq *jr, int rc, const struct kil
         cJSON_ReplaceItemInObject(data, "exitCode", cJSON_CreateNull());
     cJSON_AddStringToObject(data, "language", jr->lang->name);
     cJSON_AddStringToObject(data, "version", jr->lang->version);
+    if (jr->req.mode == KILN_MODE_INTERPRET)
+        json_add_value(data, run, "resultText", "resultTruncated");
     cJSON *compile = res->compiled ? cJSON_CreateObject() : cJSON_CreateNull();
     if (res->compiled) {
         add_stage_fields(compile, &res->compile);
@@ -173,6 +175,8 @@ void v1_render(struct server *s, const struct jreq *jr, int rc, const struct kil
         for (size_t i = 0; i < res->ncases; i++) {
             cJSON *c = cJSON_CreateObject();
             add_stage_fields(c, &res->cases[i]);
+            if (jr->req.mode == KILN_MODE_INTERPRET)
+                json_add_value(c, &res->cases[i], "resultText", "resultTruncated");
             cJSON_AddItemToArray(cases, c);
         }
     }

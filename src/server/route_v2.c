@@ -78,8 +78,12 @@ void v2_render(struct server *s, const struct jreq *jr, int rc, const struct kil
      * With cases, `run` is the case that decided the status, and `cases`
      * (kiln's, not Piston's) holds every one. */
     const struct kiln_stage *run = kiln_result_deciding_run(res);
-    if (res->status != KILN_CE && !(res->compiled && !run->out))
-        cJSON_AddItemToObject(doc, "run", stage_json(run));
+    if (res->status != KILN_CE && !(res->compiled && !run->out)) {
+        cJSON *stage = stage_json(run);
+        if (jr->req.mode == KILN_MODE_INTERPRET)
+            json_add_value(stage, run, "result_text", "result_truncated");
+        cJSON_AddItemToObject(doc, "run", stage);
+    }
     if (res->compiled) {
         cJSON *compile = stage_json(&res->compile);
         cJSON_AddBoolToObject(compile, "cached", res->cached);
@@ -87,8 +91,12 @@ void v2_render(struct server *s, const struct jreq *jr, int rc, const struct kil
     }
     if (res->ncases) {
         cJSON *cases = cJSON_AddArrayToObject(doc, "cases");
-        for (size_t i = 0; i < res->ncases; i++)
-            cJSON_AddItemToArray(cases, stage_json(&res->cases[i]));
+        for (size_t i = 0; i < res->ncases; i++) {
+            cJSON *stage = stage_json(&res->cases[i]);
+            if (jr->req.mode == KILN_MODE_INTERPRET)
+                json_add_value(stage, &res->cases[i], "result_text", "result_truncated");
+            cJSON_AddItemToArray(cases, stage);
+        }
     }
     reply_json(out, 200, doc);
 }

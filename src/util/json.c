@@ -43,12 +43,13 @@ cJSON *json_denied(const struct kiln_stage *st)
     return list;
 }
 
-void json_add_value(cJSON *obj, const struct kiln_stage *st)
+void json_add_value(cJSON *obj, const struct kiln_stage *st, const char *text_key,
+                    const char *truncated_key)
 {
     cJSON *value = st->value_json ? cJSON_Parse(st->value_json) : NULL;
     cJSON_AddItemToObject(obj, "result", value ? value : cJSON_CreateNull());
-    cJSON_AddItemToObject(obj, "result_text", st->value_text
+    cJSON_AddItemToObject(obj, text_key, st->value_text
                                                   ? json_bytes(st->value_text, strlen(st->value_text))
                                                   : cJSON_CreateNull());
-    cJSON_AddBoolToObject(obj, "result_truncated", st->value_truncated);
+    cJSON_AddBoolToObject(obj, truncated_key, st->value_truncated);
 }

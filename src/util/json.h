@@ -18,8 +18,9 @@ struct kiln_stage;
 cJSON *json_denied(const struct kiln_stage *st);
 
 /* Interpret mode's value of a stage, added to obj: "result" (the value as
- * JSON, null when it has no JSON form or there was none), "result_text"
- * (its representation in the language, or null) and "result_truncated". */
-void json_add_value(cJSON *obj, const struct kiln_stage *st);
+ * JSON, null when it has no JSON form or there was none), text_key (its
+ * representation in the language, or null) and truncated_key. */
+void json_add_value(cJSON *obj, const struct kiln_stage *st, const char *text_key,
+                    const char *truncated_key);
 
 #endif
