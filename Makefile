@@ -107,6 +107,7 @@ LIB_SRCS := \
 	src/engine/warm_pool.c \
 	src/engine/result.c \
 	src/engine/artifact_cache.c \
+	src/engine/session.c \
 	src/runtime/exec.c \
 	src/runtime/python.c \
 	src/runtime/js.c
@@ -146,7 +147,8 @@ UNIT_TESTS := \
 	tests/unit/test_cache \
 	tests/unit/test_jail \
 	tests/unit/test_warm \
-	tests/unit/test_warm_js
+	tests/unit/test_warm_js \
+	tests/unit/test_session
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)

@@ -100,11 +100,13 @@ struct kiln_config {
     const char *cgroup_name;   /* folder kiln creates under each hierarchy */
     struct kiln_limits run_defaults, run_maxima;
     struct kiln_limits compile_defaults, compile_maxima;
+    unsigned session_slots;    /* sessions open at once (kiln_session_open), each with
+                                * a slot and a process of its own */
 };
 
 /* Defaults: the compiled-in languages folder, 2 slots, 4 warm slots of which
  * 2 are kept forked ahead when idle (warm_min 2), warm_idle_ms 30000,
- * queue_max 64, queue_wait_ms 10000, uid 62000, "kiln". */
+ * queue_max 64, queue_wait_ms 10000, 8 session slots, uid 62000, "kiln". */
 void kiln_config_init(struct kiln_config *cfg);
 
 typedef struct kiln_engine kiln_engine;
@@ -235,6 +237,7 @@ enum kiln_error {
                              * is shutting down. Retry later */
     KILN_ERR_INTERNAL = -3, /* the engine could not run it: a runtime would not start,
                              * out of memory, the jail could not be set up */
+    KILN_ERR_GONE = -4,     /* the session has ended; kiln_session_info says why */
 };
 
 /* Runs a request to completion. Returns 0 when a result was produced (its
@@ -247,6 +250,67 @@ void kiln_result_free(struct kiln_result *result);
 /* The run that decided the result's status: `run`, or with cases the
  * first case that was not OK (the last when all were OK). */
 const struct kiln_stage *kiln_result_deciding_run(const struct kiln_result *result);
+
+/* ---- sessions: one jailed process kept across runs ("cells") ----
+ *
+ * A session is a process of a warm language (javascript, typescript,
+ * python) in a slot of its own, under its own uid, cgroup and network
+ * namespace, forked from the language's zygote like any warm run but kept:
+ * each cell runs in interpret mode in that process, with the variables,
+ * functions, imports and /box files the cells before it left. Nothing
+ * else ever runs in it. mem_kib and procs bound the process for its whole
+ * life; cpu_ms, wall_ms and output_kib bound each cell. A cell that dies
+ * or is killed at a limit ends the session (JavaScript stops a cell at its
+ * time limits itself and the session lives on). */
+typedef struct kiln_session kiln_session;
+
+struct kiln_session_options {
+    const char *language;      /* a warm language, by name or alias */
+    struct kiln_limits limits; /* zeros: the engine's run defaults */
+};
+
+struct kiln_cell {
+    const char *code;
+    size_t code_len;
+    const char *stdin_data; /* may be NULL */
+    size_t stdin_len;
+    const char *context;    /* JSON text, the cell's global `context`; may be NULL */
+    size_t context_len;
+};
+
+struct kiln_session_info {
+    char language[32];
+    char version[64];
+    bool alive;
+    bool running;         /* a cell is running now */
+    char ended[256];      /* why it ended; "" while alive */
+    uint64_t cells;       /* cells run */
+    uint64_t cpu_ms;      /* all its cells' */
+    uint64_t mem_kib;     /* in use now; 0 once ended */
+    uint64_t peak_mem_kib; /* the highest peak of one cell */
+    struct kiln_limits limits;
+};
+
+/* Opens a session: its slot, its process started and warm. Returns 0, or
+ * KILN_ERR_INVALID (not a warm language, limits out of range),
+ * KILN_ERR_BUSY (every session slot is taken: engine cfg.session_slots)
+ * or KILN_ERR_INTERNAL, with err. */
+int kiln_session_open(kiln_engine *engine, const struct kiln_session_options *opts,
+                      kiln_session **out, char *err, size_t errlen);
+/* Runs one cell in the session; cells of one session run one at a time
+ * (a second call waits). Fills res like kiln_execute in interpret mode
+ * (res->run). Returns 0, KILN_ERR_GONE when the session had already
+ * ended, or KILN_ERR_INTERNAL. */
+int kiln_session_execute(kiln_session *session, const struct kiln_cell *cell,
+                         struct kiln_result *res, char *err, size_t errlen);
+/* Never waits for a running cell. */
+void kiln_session_info(kiln_session *session, struct kiln_session_info *out);
+/* From any thread: ends the session now, `why` becoming its `ended`; a
+ * running cell ends at once (its status says it was killed). */
+void kiln_session_kill(kiln_session *session, const char *why);
+/* Ends the session (graceful: after the running cell, if any; else at
+ * once) and frees it. Close every session before kiln_engine_destroy. */
+void kiln_session_close(kiln_session *session, bool graceful);
 
 /* Language definitions as loaded, whether or not their toolchain is here. */
 struct kiln_language_info {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/artifact_cache.h"
+#include "engine/engine_impl.h"
 #include "engine/lang.h"
 #include "engine/warm_pool.h"
 #include "jail/jail.h"
@@ -20,11 +21,6 @@
 #define KILN_LANGUAGES_DIR "/usr/local/share/kiln/languages"
 #endif
 
-struct lang_state {
-    const char *missing; /* first command that does not resolve, or NULL */
-    char version[64];    /* "" until first asked */
-    struct warm_pool *pool;   /* warm languages only */
-};
 
 /* The warm runtimes built into this kiln, by the name a definition's
  * `runtime` key gives. */
@@ -39,14 +35,6 @@ static const struct zygote_runtime *warm_runtime(const char *name)
     return NULL;
 }
 
-struct kiln_engine {
-    struct kiln_config cfg;
-    struct jail *jail;
-    struct lang_registry *langs;
-    struct lang_state *lang_state; /* parallel to the registry */
-    struct artifact_cache *artifacts;
-    pthread_mutex_t lock;          /* guards lang_state[].version */
-};
 
 void kiln_config_init(struct kiln_config *cfg)
 {
@@ -68,6 +56,9 @@ void kiln_config_init(struct kiln_config *cfg)
     cfg->warm_idle_ms = 30000;
     cfg->queue_max = 64;
     cfg->queue_wait_ms = 10000;
+    /* Each live session holds a slot (a uid, a cgroup, a network namespace)
+     * and a process of about 10 MiB: eight fit anywhere. */
+    cfg->session_slots = 8;
     /* 128 MiB: a few thousand compiled C programs, or hundreds of Go ones. */
     cfg->artifact_cache_kib = 128 << 10;
     cfg->uid_base = 62000;
@@ -90,10 +81,6 @@ void kiln_config_init(struct kiln_config *cfg)
     };
 }
 
-static int resolve_limits(struct kiln_limits *dst, const struct kiln_limits *requested,
-                          const struct kiln_limits *defaults, const struct kiln_limits *lang,
-                          const struct kiln_limits *maxima, const char *stage, char *err,
-                          size_t errlen);
 
 /* Which definitions can run here; returns how many are warm. */
 static unsigned mark_available(kiln_engine *e)
@@ -129,7 +116,7 @@ static int create_pools(kiln_engine *e, char *err, size_t errlen)
         if (!rt || e->lang_state[i].missing)
             continue;
         struct kiln_limits l = { 0 };
-        if (resolve_limits(&l, &l, &e->cfg.run_defaults, &d->run_limits, &e->cfg.run_maxima,
+        if (engine_resolve_limits(&l, &l, &e->cfg.run_defaults, &d->run_limits, &e->cfg.run_maxima,
                            d->name, err, errlen) < 0)
             return -1;
         e->lang_state[i].pool = warm_pool_create(e->cfg.zygote_exe, e->jail, rt, next,
@@ -165,7 +152,8 @@ kiln_engine *kiln_engine_create(const struct kiln_config *cfg, char *err, size_t
         goto fail;
     }
     unsigned nwarm = mark_available(e);
-    struct jail_config jc = { .slots = cfg->slots + nwarm * cfg->warm_slots,
+    e->session_lo = cfg->slots + nwarm * cfg->warm_slots;
+    struct jail_config jc = { .slots = e->session_lo + cfg->session_slots,
                               .uid_base = cfg->uid_base, .cgroup_name = cfg->cgroup_name };
     e->jail = jail_create(&jc, err, errlen);
     if (!e->jail || create_pools(e, err, errlen) < 0)
@@ -198,9 +186,14 @@ static size_t lang_index(const kiln_engine *e, const struct lang_def *def)
     return 0;
 }
 
+struct lang_state *engine_lang_state(kiln_engine *e, const struct lang_def *def)
+{
+    return &e->lang_state[lang_index(e, def)];
+}
+
 /* Engine defaults, then the language's overrides within the maxima, then
  * the request's values, each checked against the maxima. */
-static int resolve_limits(struct kiln_limits *dst, const struct kiln_limits *requested,
+int engine_resolve_limits(struct kiln_limits *dst, const struct kiln_limits *requested,
                           const struct kiln_limits *defaults, const struct kiln_limits *lang,
                           const struct kiln_limits *maxima, const char *stage, char *err,
                           size_t errlen)
@@ -291,7 +284,7 @@ static int check_mode(const struct kiln_request *req, const struct lang_def *def
     return 0;
 }
 
-static const struct lang_def *find_language(kiln_engine *e, const char *name, char *err,
+const struct lang_def *engine_find_language(kiln_engine *e, const char *name, char *err,
                                             size_t errlen)
 {
     const struct lang_def *def = name ? lang_registry_find(e->langs, name) : NULL;
@@ -312,13 +305,13 @@ int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_res
                  char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
-    const struct lang_def *def = find_language(e, req->language, err, errlen);
+    const struct lang_def *def = engine_find_language(e, req->language, err, errlen);
     if (!def || validate_files(req, err, errlen) < 0)
         return KILN_ERR_INVALID;
     struct exec_job job = { .lang = def, .req = req, .cache = e->artifacts };
-    if (resolve_limits(&job.run_limits, &req->run_limits, &e->cfg.run_defaults,
+    if (engine_resolve_limits(&job.run_limits, &req->run_limits, &e->cfg.run_defaults,
                        &def->run_limits, &e->cfg.run_maxima, "run", err, errlen) < 0 ||
-        resolve_limits(&job.compile_limits, &req->compile_limits, &e->cfg.compile_defaults,
+        engine_resolve_limits(&job.compile_limits, &req->compile_limits, &e->cfg.compile_defaults,
                        &def->compile_limits, &e->cfg.compile_maxima, "compile", err, errlen) < 0)
         return KILN_ERR_INVALID;
     snprintf(res->language, sizeof res->language, "%s", def->name);
@@ -400,7 +393,7 @@ int kiln_language_get(const kiln_engine *e, size_t index, struct kiln_language_i
 int kiln_language_version(kiln_engine *e, const char *language, char *buf, size_t buflen,
                           char *err, size_t errlen)
 {
-    const struct lang_def *def = find_language(e, language, err, errlen);
+    const struct lang_def *def = engine_find_language(e, language, err, errlen);
     if (!def)
         return -1;
     struct lang_state *st = &e->lang_state[lang_index(e, def)];

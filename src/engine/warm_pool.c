@@ -652,3 +652,17 @@ void warm_pool_stats(struct warm_pool *p, struct kiln_pool_stats *out)
     out->alive = p->zygote != NULL;
     pthread_mutex_unlock(&p->lock);
 }
+
+int warm_pool_spawn_for(struct warm_pool *p, unsigned slot, const struct kiln_limits *l,
+                        struct zygote_child *child, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&p->lock);
+    int rc = p->draining ? err_set(err, errlen, "the engine is shutting down"), KILN_ERR_BUSY
+                         : ensure_zygote(p, err, errlen);
+    if (rc == 0 && zygote_spawn(p->zygote, p->jail, slot, l, child, err, errlen) < 0)
+        rc = KILN_ERR_INTERNAL;
+    if (rc == 0)
+        p->stats.spawned++;
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}

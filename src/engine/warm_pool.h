@@ -52,4 +52,9 @@ int warm_pool_execute(struct warm_pool *pool, const struct kiln_request *req,
 
 void warm_pool_stats(struct warm_pool *pool, struct kiln_pool_stats *out);
 
+/* A child of the pool's zygote (started if need be) for a slot outside
+ * the pool, born with limits l: a session's. 0 or a kiln_error. */
+int warm_pool_spawn_for(struct warm_pool *pool, unsigned slot, const struct kiln_limits *l,
+                        struct zygote_child *child, char *err, size_t errlen);
+
 #endif

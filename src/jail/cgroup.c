@@ -782,6 +782,15 @@ int cg_slot_usage(struct cg_slot *slot, struct cg_usage *out, char *err, size_t 
     return slot ? slot->ops->usage(slot, out, err, errlen) : no_slot(err, errlen);
 }
 
+int cg_slot_mem_current(struct cg_slot *slot, uint64_t *bytes, char *err, size_t errlen)
+{
+    if (!slot)
+        return no_slot(err, errlen);
+    const char *file = slot->ops == &cg_v1_ops ? "memory.usage_in_bytes" : "memory.current";
+    return cg_read_u64(slot->dirfd[CG_CTL_MEMORY], slot->path[CG_CTL_MEMORY], file, bytes, err,
+                       errlen);
+}
+
 int cg_slot_signal_all(struct cg_slot *slot, char *err, size_t errlen)
 {
     if (!slot)

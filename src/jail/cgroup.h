@@ -63,6 +63,9 @@ int cg_slot_attach(struct cg_slot *slot, pid_t pid, char *err, size_t errlen);
 /* CPU time since prepare; cheap, called while a run is in progress. */
 int cg_slot_cpu_ns(struct cg_slot *slot, uint64_t *ns, char *err, size_t errlen);
 int cg_slot_usage(struct cg_slot *slot, struct cg_usage *out, char *err, size_t errlen);
+/* Memory the group uses now, page cache included (a session's, between
+ * its cells). Not on the run path: it opens the file each time. */
+int cg_slot_mem_current(struct cg_slot *slot, uint64_t *bytes, char *err, size_t errlen);
 /* SIGKILLs whatever is still in the group until it is empty (a safety net:
  * the jail's PID namespace normally empties it). Returns how many were
  * killed, or -1. */

@@ -260,6 +260,27 @@ unsigned jail_slot_acquire(struct jail *j, unsigned lo, unsigned hi)
     }
 }
 
+int jail_slot_try_acquire(struct jail *j, unsigned lo, unsigned hi)
+{
+    int got = -1;
+    pthread_mutex_lock(&j->lock);
+    for (unsigned i = lo; got < 0 && i < hi && i < j->nslots; i++)
+        if (!j->slots[i].busy) {
+            j->slots[i].busy = true;
+            got = (int)i;
+        }
+    pthread_mutex_unlock(&j->lock);
+    return got;
+}
+
+uint64_t jail_slot_mem_kib(struct jail *j, unsigned slot)
+{
+    uint64_t bytes = 0;
+    if (cg_slot_mem_current(j->slots[slot].cg, &bytes, NULL, 0) < 0)
+        return 0;
+    return bytes / 1024;
+}
+
 void jail_slot_release(struct jail *j, unsigned slot)
 {
     pthread_mutex_lock(&j->lock);

@@ -34,6 +34,10 @@ void jail_destroy(struct jail *jail);
  * each warm pool own its slots while exec runs share the rest. */
 unsigned jail_slot_acquire(struct jail *jail, unsigned lo, unsigned hi);
 void jail_slot_release(struct jail *jail, unsigned slot);
+/* The same without waiting: a free slot in [lo, hi), or -1 if none is. */
+int jail_slot_try_acquire(struct jail *jail, unsigned lo, unsigned hi);
+/* Memory the slot's cgroup uses now, in KiB (0 if unknown). */
+uint64_t jail_slot_mem_kib(struct jail *jail, unsigned slot);
 
 struct jail_file {
     char *name;  /* relative to the working directory, validated by box_path_valid */

@@ -905,3 +905,8 @@ bool zygote_child_gone(const struct zygote_child *c)
     struct pollfd p = { .fd = c->status_fd, .events = POLLIN };
     return c->status_fd < 0 || c->req_fd < 0 || poll(&p, 1, 0) != 0;
 }
+
+int zygote_child_await_ready(struct zygote_child *c, char *err, size_t errlen)
+{
+    return c->ready ? 0 : await_ready(c, err, errlen);
+}

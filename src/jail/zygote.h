@@ -135,5 +135,8 @@ int zygote_cell(struct jail *jail, unsigned slot, struct zygote_child *child,
 /* Whether a session's child has ended between cells (the zygote reported
  * its exit); never blocks. */
 bool zygote_child_gone(const struct zygote_child *child);
+/* Waits until a spawned child is ready (zygote_run and zygote_cell do it
+ * themselves if need be); its setup failure becomes the error. */
+int zygote_child_await_ready(struct zygote_child *child, char *err, size_t errlen);
 
 #endif
