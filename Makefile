@@ -136,7 +136,8 @@ SERVER_SRCS := \
 	src/server/deadline.c \
 	src/server/metrics.c \
 	src/server/openapi.c \
-	src/server/profile.c
+	src/server/profile.c \
+	src/server/sessions.c
 
 UNIT_TESTS := \
 	tests/unit/test_server_req \

@@ -58,6 +58,14 @@ static const struct cfg_setting SETTINGS[] = {
     U32(request_timeout_s, 1, 3600, "seconds a client may take to send a request or read a reply, "
         "however slowly (30)"),
     U32(max_connections, 4, 100000, "connections open at once (1024)"),
+    U32(sessions, 0, 1000, "sessions (/api/v1/sessions) open at once, each a process (8)"),
+    U32(sessions_per_key, 0, 1000, "sessions open at once per API key (4; 0: as sessions)"),
+    U32(session_idle_s, 1, 86400, "a session unused this long is ended (300)"),
+    U32(session_lifetime_s, 1, 604800, "a session is ended this long after it opened (3600)"),
+    U32(session_max_idle_s, 1, 86400, "the longest idle timeout a client may ask (3600)"),
+    U32(session_max_lifetime_s, 1, 604800, "the longest lifetime a client may ask (86400)"),
+    U32(session_ended_keep_s, 1, 86400, "an ended session answers 410 with its reason this "
+        "long, then 404 (600)"),
     STR(languages_dir, "folder of language definitions"),
 };
 #define SETTING_COUNT (sizeof SETTINGS / sizeof *SETTINGS)
@@ -318,6 +326,13 @@ static void config_defaults(struct srv_config *cfg)
     cfg->max_json_depth = 64;
     cfg->idle_timeout_s = 30;
     cfg->request_timeout_s = 30;
+    cfg->sessions = cfg->engine.session_slots;
+    cfg->sessions_per_key = 4;
+    cfg->session_idle_s = 300;
+    cfg->session_lifetime_s = 3600;
+    cfg->session_max_idle_s = 3600;
+    cfg->session_max_lifetime_s = 86400;
+    cfg->session_ended_keep_s = 600;
     cfg->max_connections = 1024;
     profiles_init(&cfg->profiles);
 }
@@ -375,6 +390,7 @@ int config_load(struct srv_config *cfg, int argc, char **argv, char *err, size_t
     cfg->engine.queue_max = cfg->queue_max;
     cfg->engine.queue_wait_ms = cfg->queue_wait_ms;
     cfg->engine.artifact_cache_kib = cfg->artifact_cache_kib;
+    cfg->engine.session_slots = cfg->sessions;
     cfg->engine.languages_dir = cfg->languages_dir;
     return rc;
 }

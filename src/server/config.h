@@ -36,6 +36,12 @@ struct srv_config {
     uint32_t request_timeout_s; /* the most a request (or a reply) may take on the
                                  * wire, however slowly the client sends it */
     uint32_t max_connections;
+    uint32_t sessions;           /* sessions open at once (engine session slots) */
+    uint32_t sessions_per_key;   /* of one API key (or of all, without keys); 0: sessions */
+    uint32_t session_idle_s;     /* default idle timeout of a session */
+    uint32_t session_lifetime_s; /* default maximum lifetime */
+    uint32_t session_max_idle_s, session_max_lifetime_s; /* the most a client may ask */
+    uint32_t session_ended_keep_s; /* an ended session answers 410 with its reason this long */
     char languages_dir[4096];
     struct kiln_config engine; /* limits, slots; string members point into this struct */
     uint32_t defaults_set[2];  /* run, compile: bit i when kiln_limit_fields[i]'s default

@@ -21,6 +21,7 @@
 #include "server/reply.h"
 #include "server/route_v1.h"
 #include "server/route_v2.h"
+#include "server/sessions.h"
 
 /* The request state of an admitted GET between its first call and the
  * next, where it is answered: answered on the first call, libmicrohttpd
@@ -61,19 +62,20 @@ static void get_openapi(struct server *s, struct srv_reply *out)
 
 /* With API keys, only what runs code or tells about its use needs one. */
 static const struct srv_route ROUTES[] = {
-    { "/api/v1/health", SRV_API_V1, "GET", true, v1_health, NULL, NULL },
-    { "/api/v1/languages", SRV_API_V1, "GET", true, v1_languages, NULL, NULL },
-    { "/api/v1/execute", SRV_API_V1, "POST", false, NULL, jreq_parse_v1, v1_render },
-    { "/api/v2/runtimes", SRV_API_V2, "GET", true, v2_runtimes, NULL, NULL },
-    { "/api/v2/execute", SRV_API_V2, "POST", false, NULL, jreq_parse_v2, v2_render },
-    { "/metrics", SRV_API_V1, "GET", false, get_metrics, NULL, NULL },
-    { "/api/openapi.json", SRV_API_V1, "GET", true, get_openapi, NULL, NULL },
+    { "/api/v1/health", SRV_API_V1, "GET", true, v1_health, NULL, NULL, NULL },
+    { "/api/v1/languages", SRV_API_V1, "GET", true, v1_languages, NULL, NULL, NULL },
+    { "/api/v1/execute", SRV_API_V1, "POST", false, NULL, jreq_parse_v1, v1_render, NULL },
+    { "/api/v2/runtimes", SRV_API_V2, "GET", true, v2_runtimes, NULL, NULL, NULL },
+    { "/api/v2/execute", SRV_API_V2, "POST", false, NULL, jreq_parse_v2, v2_render, NULL },
+    { "/metrics", SRV_API_V1, "GET", false, get_metrics, NULL, NULL, NULL },
+    { "/api/openapi.json", SRV_API_V1, "GET", true, get_openapi, NULL, NULL, NULL },
+    { "/api/v1/sessions", SRV_API_V1, "*", false, NULL, NULL, NULL, sessions_job },
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 
 static const char *const ROUTE_NAMES[] = {
     "/api/v1/health", "/api/v1/languages", "/api/v1/execute", "/api/v2/runtimes",
-    "/api/v2/execute", "/metrics", "/api/openapi.json", "other",
+    "/api/v2/execute", "/metrics", "/api/openapi.json", "/api/v1/sessions", "other",
 };
 _Static_assert(sizeof ROUTE_NAMES / sizeof *ROUTE_NAMES == NROUTES + 1, "a name per route");
 
@@ -91,10 +93,17 @@ struct call {
     enum srv_api api;
 };
 
+/* Exact paths, except that a job route also serves what lies below it. */
+static bool route_matches(const struct srv_route *rt, const char *url)
+{
+    size_t n = strlen(rt->path);
+    return !strcmp(rt->path, url) || (rt->job && !strncmp(rt->path, url, n) && url[n] == '/');
+}
+
 static const struct srv_route *route_find(const char *url, size_t *index)
 {
     for (size_t i = 0; i < NROUTES; i++) {
-        if (!strcmp(ROUTES[i].path, url)) {
+        if (route_matches(&ROUTES[i], url)) {
             *index = i;
             return &ROUTES[i];
         }
@@ -117,6 +126,9 @@ static enum MHD_Result refuse(struct call *k, unsigned status, const char *code,
 
 static bool method_allowed(const struct srv_route *rt, const char *method)
 {
+    if (!strcmp(rt->method, "*"))
+        return !strcmp(method, "GET") || !strcmp(method, "HEAD") || !strcmp(method, "POST") ||
+               !strcmp(method, "DELETE");
     return !strcmp(method, rt->method) || (!strcmp(rt->method, "GET") && !strcmp(method, "HEAD"));
 }
 
@@ -202,6 +214,7 @@ static enum MHD_Result admit(struct call *k, int key, void **req_cls)
     }
     *r = (struct srv_req){ .conn = k->c, .route = k->meta.route, .method = k->meta.method,
                            .t0_ns = k->meta.t0_ns, .key = key, .reserved = true, .key_slot = true };
+    snprintf(r->url, sizeof r->url, "%s", k->meta.url);
     pthread_mutex_lock(&s->lock);
     s->inflight++;
     pthread_mutex_unlock(&s->lock);
@@ -226,7 +239,8 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *c, co
     if (!method_allowed(rt, method)) {
         reply_error(&out, k.api, 405, "method_not_allowed", "%s %s is not served; use %s", method,
                     rt->path, rt->method);
-        out.allow = !strcmp(rt->method, "GET") ? "GET, HEAD" : rt->method;
+        out.allow = !strcmp(rt->method, "GET") ? "GET, HEAD"
+                    : !strcmp(rt->method, "*") ? "GET, HEAD, POST, DELETE" : rt->method;
         return send_call(&k, &out);
     }
     int key = -1;
@@ -287,9 +301,17 @@ static enum MHD_Result start(struct server *s, struct srv_req *r)
     }
     if (r->oom)
         return fail_req(s, r, 500, "internal_error", "out of memory");
-    if (r->route->parse(r->body.data ? r->body.data : "", r->body.len, &s->jctx, &r->jreq, &e) < 0)
-        return fail_req(s, r, e.http, e.code, e.message);
-    buf_free(&r->body); /* the parsed document holds copies */
+    if (r->route->job && strlen(r->url) + 1 >= sizeof r->url)
+        return fail_req(s, r, 404, "not_found", "no such route; /api/openapi.json lists them");
+    if (r->route->job) {
+        const char *g = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "graceful");
+        r->graceful = g && (!strcmp(g, "1") || !strcmp(g, "true"));
+    } else {
+        if (r->route->parse(r->body.data ? r->body.data : "", r->body.len, &s->jctx, &r->jreq,
+                            &e) < 0)
+            return fail_req(s, r, e.http, e.code, e.message);
+        buf_free(&r->body); /* the parsed document holds copies */
+    }
     MHD_suspend_connection(r->conn);
     /* libmicrohttpd refuses to suspend a connection the client has closed
      * for writing; running the job then would resume an unsuspended one. */
@@ -410,6 +432,11 @@ void handler_job_run(void *item, void *arg)
 {
     struct srv_req *r = item;
     struct server *s = arg;
+    if (r->route->job) {
+        r->route->job(s, r);
+        job_done(s, r);
+        return;
+    }
     struct kiln_result res;
     char err[512] = "";
     /* A client that hangs up stops its run: nobody would read the result,

@@ -708,3 +708,70 @@ void jreq_free(struct jreq *r)
     cJSON_Delete(r->doc);
     memset(r, 0, sizeof *r);
 }
+
+/* ---- sessions ------------------------------------------------------------ */
+
+static int get_seconds(const cJSON *doc, const char *name, uint32_t max, uint32_t *out,
+                       struct jreq_error *e)
+{
+    uint64_t v = 0;
+    bool present;
+    *out = 0;
+    if (get_count(doc, name, false, &v, &present, e) < 0)
+        return -1;
+    if (present && v > max)
+        return fail(e, 400, "invalid_field", "field '%s' is %llu s; this server allows at most %u s",
+                    name, (unsigned long long)v, max);
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int jreq_parse_session(const char *body, size_t len, const struct jreq_ctx *ctx,
+                       uint32_t max_idle_s, uint32_t max_lifetime_s, struct jreq *out,
+                       uint32_t *idle_s, uint32_t *lifetime_s, struct jreq_error *e)
+{
+    memset(out, 0, sizeof *out);
+    const char *language;
+    cJSON *doc = out->doc = parse_object(body, len, ctx, e);
+    if (!doc || get_string(doc, "language", true, &language, e) < 0 ||
+        find_language(ctx, language, &out->lang, e) < 0)
+        return -1;
+    if (!out->lang->warm)
+        return fail(e, 400, "mode_unsupported",
+                    "sessions are for the warm languages (javascript, typescript, python); '%s' "
+                    "runs only as a script", out->lang->name);
+    if (apply_limits(doc, V1_LIMITS, sizeof V1_LIMITS / sizeof *V1_LIMITS, ctx, &out->req, e) < 0 ||
+        apply_profile(doc, ctx, out, e) < 0 ||
+        get_seconds(doc, "idleTimeout", max_idle_s, idle_s, e) < 0 ||
+        get_seconds(doc, "maxLifetime", max_lifetime_s, lifetime_s, e) < 0)
+        return -1;
+    out->req.language = out->lang->name;
+    return 0;
+}
+
+int jreq_parse_cell(const char *body, size_t len, const struct jreq_ctx *ctx,
+                    const struct srv_lang *lang, const struct srv_profile *profile,
+                    struct jreq *out, struct jreq_error *e)
+{
+    memset(out, 0, sizeof *out);
+    const char *code;
+    cJSON *doc = out->doc = parse_object(body, len, ctx, e);
+    out->lang = lang;
+    out->profile = profile;
+    if (!doc || get_string(doc, "code", true, &code, e) < 0 || get_stdin(doc, &out->req, e) < 0)
+        return -1;
+    /* A cell is always interpreted: `context` needs no mode. */
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "mode");
+    cJSON_AddStringToObject(doc, "mode", "interpret");
+    if (jreq_get_mode(doc, lang, out, e) < 0)
+        return -1;
+    out->files = calloc(1, sizeof *out->files);
+    if (!out->files)
+        return out_of_memory(e);
+    out->files[0] = (struct kiln_file){ .name = lang->source, .data = code, .len = strlen(code) };
+    out->nfiles = 1;
+    out->req.language = lang->name;
+    out->req.files = out->files;
+    out->req.nfiles = 1;
+    return check_content(ctx, out, e);
+}

@@ -70,6 +70,21 @@ void jreq_free(struct jreq *r);
 int jreq_get_mode(const cJSON *doc, const struct srv_lang *lang, struct jreq *r,
                   struct jreq_error *e);
 
+/* The body of POST /api/v1/sessions: `language` (a warm one), Valkode's
+ * limits (`timeout` per cell, `memoryLimit` for the session), `profile`,
+ * and `idleTimeout` and `maxLifetime` in seconds (0 when absent, for the
+ * server's defaults; more than the maxima given is refused). The limits
+ * are in out->req.run_limits. */
+int jreq_parse_session(const char *body, size_t len, const struct jreq_ctx *ctx,
+                       uint32_t max_idle_s, uint32_t max_lifetime_s, struct jreq *out,
+                       uint32_t *idle_s, uint32_t *lifetime_s, struct jreq_error *e);
+/* The body of POST /api/v1/sessions/{id}/execute: `code`, `stdin`,
+ * `context`; the session's language and profile (its content rules
+ * apply). The cell's code is out->files[0]. */
+int jreq_parse_cell(const char *body, size_t len, const struct jreq_ctx *ctx,
+                    const struct srv_lang *lang, const struct srv_profile *profile,
+                    struct jreq *out, struct jreq_error *e);
+
 /* By name or alias, case-insensitive, available or not; NULL if unknown. */
 const struct srv_lang *jreq_find_lang(const struct srv_lang *langs, size_t n, const char *name);
 

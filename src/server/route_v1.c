@@ -140,14 +140,9 @@ static cJSON *error_json(const struct kiln_result *res)
     return cJSON_CreateString(why);
 }
 
-void v1_render(struct server *s, const struct jreq *jr, int rc, const struct kiln_result *res,
-               const char *err, struct srv_reply *out)
+/* The reply to a finished run: Valkode's envelope, {"success", "data"}. */
+cJSON *v1_result_json(const struct jreq *jr, const struct kiln_result *res, cJSON **data_out)
 {
-    (void)s;
-    if (rc < 0 || res->status == KILN_XX) {
-        reply_engine_error(out, SRV_API_V1, rc, err); /* the worker logs err */
-        return;
-    }
     /* With cases, the top-level fields are the case that decided the status. */
     const struct kiln_stage *run = kiln_result_deciding_run(res);
     cJSON *data, *doc = envelope(&data);
@@ -180,5 +175,18 @@ void v1_render(struct server *s, const struct jreq *jr, int rc, const struct kil
             cJSON_AddItemToArray(cases, c);
         }
     }
-    reply_json(out, 200, doc);
+    if (data_out)
+        *data_out = data;
+    return doc;
+}
+
+void v1_render(struct server *s, const struct jreq *jr, int rc, const struct kiln_result *res,
+               const char *err, struct srv_reply *out)
+{
+    (void)s;
+    if (rc < 0 || res->status == KILN_XX) {
+        reply_engine_error(out, SRV_API_V1, rc, err); /* the worker logs err */
+        return;
+    }
+    reply_json(out, 200, v1_result_json(jr, res, NULL));
 }

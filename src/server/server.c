@@ -67,6 +67,7 @@
 
 #include "server/deadline.h"
 #include "server/handler.h"
+#include "server/sessions.h"
 #include "server/openapi.h"
 #include "server/srv.h"
 #include "util/err.h"
@@ -227,6 +228,9 @@ static struct server *server_create(const struct srv_config *cfg, char *err, siz
             err_set(err, errlen, "out of memory");
         goto fail;
     }
+    s->sessions = sessions_create(s, err, errlen);
+    if (!s->sessions)
+        goto fail;
     s->workers = workers_create(s->nworkers, s->cfg.queue, handler_job_run, s, err, errlen);
     if (!s->workers || start_daemon(s, err, errlen) < 0)
         goto fail;
@@ -243,6 +247,7 @@ static void server_destroy(struct server *s)
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
     workers_destroy(s->workers); /* after the daemon: nothing can push any more */
+    sessions_destroy(s->sessions); /* after the workers: no request holds one */
     deadlines_destroy(s->deadlines);
     kiln_engine_destroy(s->engine);
     metrics_destroy(s->metrics);

@@ -36,6 +36,7 @@ struct srv_reply {
 };
 
 struct server;
+struct srv_req;
 
 /* The route table's entries (handler.c). */
 struct srv_route {
@@ -50,6 +51,10 @@ struct srv_route {
      * an enum kiln_error with err). */
     void (*render)(struct server *s, const struct jreq *jr, int rc, const struct kiln_result *res,
                    const char *err, struct srv_reply *out);
+    /* Instead of parse and render: a route that answers on a worker by
+     * itself, from the method, the URL below `path` and the raw body. Its
+     * method is "*": GET, HEAD, POST and DELETE. */
+    void (*job)(struct server *s, struct srv_req *r);
 };
 
 enum req_phase {
@@ -69,6 +74,8 @@ struct srv_req {
     bool key_slot;  /* holds one of its key's in-flight places */
     bool too_large; /* the body passed max_body: the rest is discarded */
     bool oom;
+    char url[256];  /* the path asked for (a job route reads it) */
+    bool graceful;  /* the query's graceful=1 (a job route reads it) */
     bool suspended; /* counted in server.suspended */
     bool orphaned;  /* completed while queued: the worker frees it */
     size_t discarded;
@@ -86,6 +93,7 @@ struct server {
     struct jreq_ctx jctx;
     struct profile_rules rules; /* of cfg.profiles, compiled once */
     struct srv_workers *workers;
+    struct srv_sessions *sessions;
     unsigned nworkers;
     struct srv_metrics *metrics;
     struct srv_access *access;
