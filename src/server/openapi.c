@@ -19,7 +19,8 @@
     "'invalid_request','body_too_large','unsupported_media_type','not_found',"                    \
     "'method_not_allowed','unauthorized','rate_limited','concurrency_limit','queue_full',"        \
     "'pool_busy','shutting_down','sandbox_error','internal_error','unknown_profile',"         \
-    "'profile_exceeded','policy_violation']"
+    "'profile_exceeded','policy_violation','mode_unsupported','session_limit',"                  \
+    "'session_not_found','session_ended']"
 
 #define STATUSES "['OK','RE','SG','TO','ML','OL','CE','XX']"
 
@@ -28,6 +29,8 @@
 #define RESPONSE(text, schema) "{'description':'" text "','content':{'application/json':"     \
     "{'schema':" schema "}}}"
 #define INT "{'type':'integer'}"
+#define ENVELOPE(data) "{'type':'object','required':['success','data'],'properties':{"    \
+    "'success':{'type':'boolean'},'data':" data "}}"
 #define STR "{'type':'string'}"
 #define BOOL "{'type':'boolean'}"
 #define NSTR "{'type':'string','nullable':true}"
@@ -36,6 +39,18 @@
     "{'type':'array','items':{'type':'object','required':['syscall','count'],"         \
     "'properties':{'syscall':{'type':'string'},'count':{'type':'integer'}}}}"
 #define NINT "{'type':'integer','nullable':true}"
+/* Interpret mode in a request, and the value it gives back. */
+#define MODE_FIELDS                                                                           \
+    "'mode':{'type':'string','enum':['script','interpret'],'description':'interpret: "       \
+    "javascript, typescript and python evaluate as a REPL does; the value of the last "      \
+    "expression (or of a top-level return, awaited) comes back as result'},"                 \
+    "'context':{'description':'with mode interpret: any JSON value, the global context of " \
+    "the code'},"
+#define VALUE_FIELDS(text, truncated)                                                         \
+    "'result':{'nullable':true,'description':'interpret mode: the value as JSON, null when " \
+    "it has no JSON form'},'" text "':{'type':'string','nullable':true,'description':"       \
+    "'interpret mode: the value as the language shows it (repr, util.inspect)'},'"            \
+    truncated "':" "{'type':'boolean'},"
 
 /* The errors an execute route answers with, in the shape of its API. */
 #define EXEC_ERRORS(schema)                                                                       \
@@ -75,7 +90,31 @@ static const char DOC[] =
     "'responses':{'200':{'description':'ok','content':{'text/plain':{'schema':" STR "}}},"
     "'401':" RESPONSE("API keys are configured and none valid was given", REF("ErrorV1")) "}}},"
     "'/api/openapi.json':{'get':{'summary':'This document',"
-    "'responses':{'200':" RESPONSE("ok", "{'type':'object'}") "}}}"
+    "'responses':{'200':" RESPONSE("ok", "{'type':'object'}") "}}},"
+    "'/api/v1/sessions':{"
+    "'post':{'summary':'Open a session: a jailed process of its own, kept across cells',"
+    "'requestBody':" JSON_BODY(REF("SessionRequest")) ",'required':true},"
+    "'responses':{'201':" RESPONSE("opened", ENVELOPE(REF("Session"))) ","
+    EXEC_ERRORS(REF("ErrorV1")) "}},"
+    "'get':{'summary':'The sessions of the API key (open, and ended ones still remembered)',"
+    "'responses':{'200':" RESPONSE("ok", ENVELOPE("{'type':'array','items':" REF("Session") "}"))
+    "," EXEC_ERRORS(REF("ErrorV1")) "}}},"
+    "'/api/v1/sessions/{id}':{"
+    "'get':{'summary':'A session: state, counts, memory, per-session metrics',"
+    "'responses':{'200':" RESPONSE("ok", ENVELOPE(REF("Session"))) ","
+    "'404':" RESPONSE("no such session for this API key", REF("ErrorV1")) ","
+    EXEC_ERRORS(REF("ErrorV1")) "}},"
+    "'delete':{'summary':'End and forget a session; ?graceful=1 waits for the running cell',"
+    "'responses':{'200':" RESPONSE("deleted", ENVELOPE("{'type':'object','required':['id',"
+    "'deleted'],'properties':{'id':" STR ",'deleted':" BOOL "}}")) ","
+    "'404':" RESPONSE("no such session for this API key", REF("ErrorV1")) ","
+    EXEC_ERRORS(REF("ErrorV1")) "}}},"
+    "'/api/v1/sessions/{id}/execute':{'post':{'summary':'Run a cell in the session',"
+    "'requestBody':" JSON_BODY(REF("CellRequest")) ",'required':true},"
+    "'responses':{'200':" RESPONSE("the cell ran", REF("CellResponse")) ","
+    "'404':" RESPONSE("no such session for this API key", REF("ErrorV1")) ","
+    "'410':" RESPONSE("the session has ended; the message says why", REF("ErrorV1")) ","
+    EXEC_ERRORS(REF("ErrorV1")) "}}}"
     "},"
     "'components':{'schemas':{"
     "'ErrorV1':{'type':'object','required':['success','error'],'properties':{"
@@ -104,7 +143,7 @@ static const char DOC[] =
     "'code':" STR ",'language':" STR ","
     "'timeout':{'type':'integer','minimum':1,'description':'ms: CPU and wall time of the run'},"
     "'memoryLimit':{'type':'integer','minimum':1,'description':'MiB'},"
-    "'stdin':" STR ",'args':{'type':'array','items':" STR "},"
+    "'stdin':" STR ",'args':{'type':'array','items':" STR "}," MODE_FIELDS
     "'profile':{'type':'string','description':'strict, moderate, permissive or one of the "
     "server config: its run limits become the defaults, the request may only lower them, and "
     "its content rules apply'},"
@@ -114,6 +153,7 @@ static const char DOC[] =
     "'StageV1':{'type':'object','required':['status','stdout','stderr','stdoutTruncated',"
     "'stderrTruncated','exitCode','signal','message','cpuTime','wallTime','memory'],"
     "'properties':{'status':{'type':'string','enum':" STATUSES "},"
+    VALUE_FIELDS("resultText", "resultTruncated")
     "'stdout':" STR ",'stderr':" STR ",'stdoutTruncated':" BOOL ",'stderrTruncated':" BOOL ","
     "'exitCode':" NINT ",'signal':" NSTR ",'message':" NSTR ","
     "'cpuTime':" INT ",'wallTime':" INT ",'memory':" INT ",'deniedSyscalls':" DENIED ","
@@ -133,7 +173,7 @@ static const char DOC[] =
     "version or *'},'files':{'type':'array','minItems':1,'items':{'type':'object',"
     "'required':['content'],'properties':{'name':" STR ",'content':" STR ","
     "'encoding':{'type':'string','enum':['utf8','base64','hex']}}}},"
-    "'stdin':" STR ",'args':{'type':'array','items':" STR "},"
+    "'stdin':" STR ",'args':{'type':'array','items':" STR "}," MODE_FIELDS
     "'profile':{'type':'string','description':'strict, moderate, permissive or one of the "
     "server config: its run limits become the defaults, the request may only lower them, and "
     "its content rules apply'},"
@@ -144,6 +184,7 @@ static const char DOC[] =
     "'run_cpu_time':" INT ",'compile_memory_limit':" INT ",'run_memory_limit':" INT "}},"
     "'StageV2':{'type':'object','required':['stdout','stderr','output','code','signal',"
     "'message','status','cpu_time','wall_time','memory'],'properties':{"
+    VALUE_FIELDS("result_text", "result_truncated")
     "'stdout':" STR ",'stderr':" STR ",'output':" STR ",'code':" NINT ",'signal':" NSTR ","
     "'message':" NSTR ",'status':{'type':'string','nullable':true,"
     "'enum':['RE','SG','TO','ML','OL','XX',null]},"
@@ -152,7 +193,38 @@ static const char DOC[] =
     "came from the cache'}}},"
     "'ExecuteV2Response':{'type':'object','required':['language','version'],'properties':{"
     "'language':" STR ",'version':" STR ",'run':" REF("StageV2") ",'compile':" REF("StageV2")
-    ",'cases':{'type':'array','items':" REF("StageV2") "}}}"
+    ",'cases':{'type':'array','items':" REF("StageV2") "}}},"
+    "'SessionRequest':{'type':'object','required':['language'],'properties':{"
+    "'language':{'type':'string','description':'javascript, typescript or python'},"
+    "'timeout':{'type':'integer','minimum':1,'description':'ms: CPU and wall time of each "
+    "cell'},'memoryLimit':{'type':'integer','minimum':1,'description':'MiB, of the session "
+    "process for its whole life'},'profile':" STR ","
+    "'idleTimeout':{'type':'integer','minimum':1,'description':'s without a cell before "
+    "the session is ended'},'maxLifetime':{'type':'integer','minimum':1,'description':'s "
+    "after which the session is ended'}}},"
+    "'Session':{'type':'object','required':['id','language','version','state','endedReason',"
+    "'createdAt','uptimeMs','idleMs','executionCount','memoryUsed','peakMemory','cpuTime',"
+    "'idleTimeout','maxLifetime','metrics'],'properties':{'id':" STR ",'language':" STR ","
+    "'version':" STR ",'state':{'type':'string','enum':['idle','running','ended']},"
+    "'endedReason':" NSTR ",'createdAt':" STR ",'uptimeMs':" INT ",'idleMs':" INT ","
+    "'executionCount':" INT ",'memoryUsed':{'type':'integer','description':'bytes in use "
+    "now'},'peakMemory':" INT ",'cpuTime':" INT ",'idleTimeout':" INT ",'maxLifetime':" INT ","
+    "'limits':{'type':'object','properties':{'cpuTime':" INT ",'wallTime':" INT ","
+    "'memory':" INT ",'processes':" INT ",'output':" INT "}},"
+    "'metrics':{'type':'object','required':['byStatus','p50Ms','p95Ms','p99Ms'],"
+    "'properties':{'byStatus':{'type':'object','additionalProperties':" INT "},"
+    "'p50Ms':" NINT ",'p95Ms':" NINT ",'p99Ms':" NINT "}}}},"
+    "'CellRequest':{'type':'object','required':['code'],'properties':{'code':" STR ","
+    "'stdin':" STR ",'context':{'description':'any JSON value, the global context of the "
+    "cell'}}},"
+    "'CellResponse':{'type':'object','required':['success','data'],'properties':{"
+    "'success':" BOOL ",'data':{'allOf':[" REF("StageV1") ",{'type':'object',"
+    "'required':['success','output','executionTime','language','version','session'],"
+    "'properties':{'success':" BOOL ",'output':" STR ",'executionTime':" INT ","
+    "'error':" STR ",'language':" STR ",'version':" STR ","
+    "'session':{'type':'object','required':['id','executionCount','alive','endedReason'],"
+    "'properties':{'id':" STR ",'executionCount':" INT ",'alive':" BOOL ","
+    "'endedReason':" NSTR "}}}}]}}}"
     "}}}";
 
 char *openapi_document(size_t *len)

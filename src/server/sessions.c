@@ -442,7 +442,11 @@ static void open_session(struct srv_sessions *ss, struct srv_req *r)
     jreq_free(&jr);
     if (rc < 0) {
         free(it);
-        reply_engine_error(&r->reply, SRV_API_V1, rc, err);
+        if (rc == KILN_ERR_BUSY && !strstr(err, "shutting down")) {
+            reply_error(&r->reply, SRV_API_V1, 429, "session_limit", "%s; close one first", err);
+            r->reply.retry_after = 1;
+        } else
+            reply_engine_error(&r->reply, SRV_API_V1, rc, err);
         return;
     }
     pthread_mutex_lock(&ss->lock);

@@ -286,8 +286,19 @@ class OpenAPI:
             for i, item in enumerate(v):
                 self.check(item, s["items"], f"{where}[{i}]")
 
+    def path_item(self, path):
+        """The document's entry for path: exact, or a template like /x/{id}."""
+        paths = self.doc["paths"]
+        if path in paths:
+            return paths[path]
+        for tmpl, item in paths.items():
+            if "{" in tmpl and re.fullmatch(re.sub(r"\\\{[^/]+\\\}", "[^/]+", re.escape(tmpl)),
+                                            path):
+                return item
+        return {}
+
     def check_reply(self, method, path, resp):
-        op = self.doc["paths"].get(path.split("?")[0], {}).get(method.lower())
+        op = self.path_item(path.split("?")[0]).get(method.lower())
         if op is None:  # unknown route or method: the error of its API
             if resp.json is not None:
                 name = "ErrorV2" if path.startswith("/api/v2/") else "ErrorV1"
