@@ -77,6 +77,9 @@ def install_tree_cli_and_examples():
     out = sh([judge])
     check("case 4: RE, exit 2, wrong answer" in out and out.endswith("3 of 4 accepted\n"),
           f"judge_c printed {out!r}")
+    session = build_example("session", static=False)
+    out = sh([session, "import math", "r = 2", "math.pi * r ** 2", "x = 1", "r + x"])
+    eq(out, "12.566370614359172\n3\ncells 5, alive\n", "session kept r and x across cells")
     # The shared example really uses the shared library.
     deps = sh(["ldd", os.path.join(PREFIX, "run_python-shared")])
     check("libkiln.so.0" in deps, f"run_python-shared does not link libkiln.so: {deps}")
