@@ -346,6 +346,86 @@ def interpret_mode_in_both_apis():
              "invalid_field", "an unknown mode", "mode")
 
 
+def uid_processes(uid):
+    """Host pids running as uid."""
+    pids = []
+    for d in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{d}/status") as f:
+                if any(line.startswith("Uid:") and int(line.split()[1]) == uid for line in f):
+                    pids.append(int(d))
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
+FORGE = r"""
+import os, socket
+fds = {}
+for fd in os.listdir('/proc/self/fd'):
+    try:
+        fds[int(fd)] = os.readlink(f'/proc/self/fd/{fd}')
+    except OSError:
+        pass
+for fd, target in fds.items():
+    if target.startswith('/memfd:value'):
+        os.write(fd, b'forged\0{"not": json')
+for fd, target in fds.items():
+    if target.startswith('socket:'):
+        s = socket.socket(fileno=fd)
+        for msg in (b'\x0c\0\0\0\x10\0\0\0' + b'\0' * 16, b'garbage', b'\xff' * 70000):
+            try:
+                s.send(msg)
+            except OSError:
+                pass
+        s.detach()
+"""
+
+
+@test(timeout=180)
+@serial
+def session_attacks_stay_in_their_session():
+    bystander = open_session(key=1)
+    try:
+        value(bystander, "kept = 'bystander'", key=1)
+        # Forged messages on the child's channel and a forged value: only
+        # the attacker's own session can suffer, and the value's JSON is
+        # checked, so a reply never carries what the program wrote as JSON.
+        sid = open_session()
+        r = cell(sid, FORGE)
+        eq(r.status, 200, f"the forging cell's reply ({r})")
+        d = r.json["data"]
+        check(d["result"] is None, f"a forged value came back as JSON: {d['result']!r}")
+        check(d["resultText"] in (None, "forged"), f"the forged value's text: {d['resultText']!r}")
+        r = cell(sid, "1 + 1")
+        check(r.status in (200, 410), f"the cell after the forgery ({r})")
+        delete(sid)
+        # A daemon left by a cell dies with its session.
+        sid = open_session()
+        uid = value(sid, "import os, time\nif os.fork() == 0:\n    os.setsid()\n"
+                         "    time.sleep(300)\n    os._exit(0)\nos.getuid()")
+        check(len(uid_processes(uid)) >= 2, "the daemon is not running")
+        eq(value(sid, "'still here'"), "still here", "the session beside its daemon")
+        eq(delete(sid).status, 200, "delete")
+        harness_wait = time.monotonic() + 5
+        while uid_processes(uid) and time.monotonic() < harness_wait:
+            time.sleep(0.05)
+        eq(uid_processes(uid), [], f"processes of uid {uid} after the session ended")
+        # A fork bomb in a session stops at its process limit.
+        sid = open_session(profile="strict")
+        d = cell_data(sid, "import os\nn = 0\ntry:\n    while True:\n        if os.fork() == 0:\n"
+                           "            import time; time.sleep(60); os._exit(0)\n        n += 1\n"
+                           "except OSError:\n    pass\nn")
+        check(d["status"] in ("OK", "RE", "TO"), f"the fork bomb: {d['status']}")
+        if d["status"] == "OK":
+            check(d["result"] < 16, f"{d['result']} processes forked under strict's 16")
+        delete(sid)
+        eq(value(bystander, "kept", key=1), "bystander", "the other session, after it all")
+        eq(call(server(), "GET", "/api/v1/health").status, 200, "health")
+    finally:
+        delete(bystander, key=1)
+
+
 @test(exclusive=True, timeout=60)
 def sessions_server_stops_cleanly():
     with _lock:
