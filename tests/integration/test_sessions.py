@@ -15,7 +15,7 @@ import time
 
 import harness
 from harness import check, eq, test
-from test_server import Server, call, error_of, execute, ok_data, piston, shared
+from test_server import Server, call, error_of, execute, ok_data, piston, shared, wait_for
 
 KEYS = ("sess-key-alpha-1234", "sess-key-beta-5678")
 _server = None
@@ -347,16 +347,8 @@ def interpret_mode_in_both_apis():
 
 
 def uid_processes(uid):
-    """Host pids running as uid."""
-    pids = []
-    for d in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{d}/status") as f:
-                if any(line.startswith("Uid:") and int(line.split()[1]) == uid for line in f):
-                    pids.append(int(d))
-        except (OSError, ValueError):
-            continue
-    return pids
+    """Host pids of box processes running as uid."""
+    return [pid for pid, u, _ in harness.box_processes() if u == uid]
 
 
 FORGE = r"""
@@ -407,10 +399,8 @@ def session_attacks_stay_in_their_session():
         check(len(uid_processes(uid)) >= 2, "the daemon is not running")
         eq(value(sid, "'still here'"), "still here", "the session beside its daemon")
         eq(delete(sid).status, 200, "delete")
-        harness_wait = time.monotonic() + 5
-        while uid_processes(uid) and time.monotonic() < harness_wait:
-            time.sleep(0.05)
-        eq(uid_processes(uid), [], f"processes of uid {uid} after the session ended")
+        wait_for(lambda: not uid_processes(uid), 5, f"the processes of uid {uid} to end with "
+                 "their session")
         # A fork bomb in a session stops at its process limit.
         sid = open_session(profile="strict")
         d = cell_data(sid, "import os\nn = 0\ntry:\n    while True:\n        if os.fork() == 0:\n"
