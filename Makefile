@@ -30,16 +30,21 @@ endif
 # Packages come from Debian; scripts/bootstrap.sh installs them. The probes
 # run only for targets that compile, so `make deps` works on a bare machine.
 PKGS := libseccomp libcjson libmicrohttpd
+# The server's WebSocket: libwslay frames (Debian ships no .pc for it),
+# nettle's SHA-1 makes the handshake's accept key.
+SERVER_PKGS := nettle
+WSLAY_H := /usr/include/wslay/wslay.h
 NEED_PKGS := $(filter-out deps clean format,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEED_PKGS),)
-ifeq ($(shell command -v pkg-config >/dev/null && pkg-config --exists $(PKGS) && echo ok),)
+ifeq ($(shell command -v pkg-config >/dev/null && pkg-config --exists $(PKGS) $(SERVER_PKGS) && test -f $(WSLAY_H) && echo ok),)
 $(shell bash scripts/bootstrap.sh >&2)
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
-ifeq ($(shell pkg-config --exists $(PKGS) && echo ok),)
-$(error missing libraries: $(PKGS); run scripts/bootstrap.sh as root)
+ifeq ($(shell pkg-config --exists $(PKGS) $(SERVER_PKGS) && test -f $(WSLAY_H) && echo ok),)
+$(error missing libraries: $(PKGS) $(SERVER_PKGS) libwslay; run scripts/bootstrap.sh as root)
 endif
+SERVER_LIBS := -lwslay $(shell pkg-config --libs $(SERVER_PKGS))
 endif
 
 # CPython for the warm python runtime: Debian's, by its own config script
@@ -126,6 +131,8 @@ SERVER_SRCS := \
 	src/server/server.c \
 	src/server/handler.c \
 	src/server/reply.c \
+	src/server/stream.c \
+	src/server/ws.c \
 	src/server/route_v1.c \
 	src/server/route_v2.c \
 	src/server/json_req.c \
@@ -177,7 +184,7 @@ $(BUILD)/libkiln.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/kiln: $(CLI_OBJS) $(SERVER_OBJS) $(BUILD)/libkiln.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(SERVER_OBJS) $(BUILD)/libkiln.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(SERVER_OBJS) $(BUILD)/libkiln.a $(LDLIBS) $(SERVER_LIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libkiln.a
 	@mkdir -p $(dir $@)

@@ -149,6 +149,29 @@ enum kiln_mode {
                               * Warm languages only (javascript, typescript,
                               * python) */
 };
+/* Events while a request runs, for a caller that streams them (the HTTP
+ * service's Server-Sent Events). Called on the thread inside kiln_execute,
+ * in order, while the supervisor waits: a callback must be quick and must
+ * not call into the engine. Pointers are valid during the call only. */
+enum kiln_event_type {
+    KILN_EVENT_START,          /* a stage's program started */
+    KILN_EVENT_STDOUT,         /* data, len: bytes it wrote, as kept (never past the
+                                * output limit) */
+    KILN_EVENT_STDERR,
+    KILN_EVENT_VIOLATION,      /* syscall: the first denial of that call in this stage */
+    KILN_EVENT_MEMORY_WARNING, /* the stage's memory reached 80 % of its limit: once a
+                                * stage, mem_kib (peak so far) and limit_kib */
+};
+struct kiln_event {
+    enum kiln_event_type type;
+    const char *stage;  /* "compile" or "run" */
+    int case_index;     /* with cases, the case (0-based); else -1 */
+    const char *data;   /* STDOUT, STDERR */
+    size_t len;
+    const char *syscall; /* VIOLATION */
+    uint64_t mem_kib, limit_kib; /* MEMORY_WARNING */
+};
+typedef void (*kiln_event_fn)(const struct kiln_event *event, void *arg);
 
 struct kiln_request {
     const char *language;           /* a name or an alias */
@@ -174,6 +197,20 @@ struct kiln_request {
      * its global `context`; NULL: none. The caller checks that it is JSON. */
     const char *context;
     size_t context_len;
+    kiln_event_fn on_event;         /* NULL: no events */
+    void *event_arg;
+    /* An interactive run (the HTTP service's WebSocket). stdin_fd > 0: the
+     * run stage reads its stdin from this descriptor, typically the read
+     * end of a pipe the caller writes to as input comes, instead of
+     * stdin_data; the compile stage's stdin stays empty. The caller keeps
+     * and closes it. Not with cases, not in interpret mode. */
+    int stdin_fd;
+    /* > 0: signals for the running stage, from a pipe's read end: each byte
+     * read is a signal number (SIGHUP, SIGINT, SIGQUIT, SIGKILL, SIGUSR1,
+     * SIGUSR2, SIGTERM; others are ignored), sent to every process of the
+     * program. End of file (the write end closed) cancels the run as XX
+     * "cancelled", as a hangup of hangup_fd does. */
+    int signal_fd;
 };
 
 #define KILN_DENIED_MAX 16

@@ -6,7 +6,7 @@ set -euo pipefail
 
 # Debian packages the build links against, and the tools the tests drive.
 BUILD_PKGS=(gcc g++ make pkg-config libseccomp-dev libcjson-dev
-            libmicrohttpd-dev libcmocka-dev libpython3.11-dev)
+            libmicrohttpd-dev libcmocka-dev libpython3.11-dev libwslay-dev nettle-dev)
 # Toolchains of the starter languages (python, javascript via node, c, cpp, bash).
 LANG_PKGS=(python3 bash)
 # The fuzz targets (make fuzz, and their smoke in make check): clang, and

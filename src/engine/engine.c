@@ -236,6 +236,9 @@ static int validate_files(const struct kiln_request *req, char *err, size_t errl
     for (size_t i = 0; i < req->ncases; i++)
         if (!req->cases[i].stdin_data && req->cases[i].stdin_len)
             return err_set(err, errlen, "case %zu has no stdin data", i);
+    if (req->stdin_fd > 0 && (req->ncases || req->mode != KILN_MODE_SCRIPT))
+        return err_set(err, errlen, "an interactive stdin (stdin_fd) is for one script run: "
+                       "not with cases or interpret mode");
     return 0;
 }
 
@@ -256,7 +259,7 @@ static int warm_cases(struct warm_pool *pool, const struct kiln_request *req,
         one.ncases = 0;
         struct kiln_result r;
         memset(&r, 0, sizeof r);
-        int rc = warm_pool_execute(pool, &one, limits, &r, err, errlen);
+        int rc = warm_pool_execute(pool, &one, (int)i, limits, &r, err, errlen);
         if (rc < 0)
             return rc;
         res->cases[res->ncases++] = r.run;
@@ -325,7 +328,8 @@ int kiln_execute(kiln_engine *e, const struct kiln_request *req, struct kiln_res
         /* Nothing of the engine is touched after the pool returns: a
          * kiln_engine_destroy may be draining it. */
         int rc = req->ncases ? warm_cases(st->pool, req, &job.run_limits, res, err, errlen)
-                             : warm_pool_execute(st->pool, req, &job.run_limits, res, err, errlen);
+                             : warm_pool_execute(st->pool, req, -1, &job.run_limits, res, err,
+                                                 errlen);
         if (rc < 0)
             kiln_result_free(res);
         return rc;

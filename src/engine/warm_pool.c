@@ -439,9 +439,11 @@ static void release(struct warm_pool *p, unsigned i, const struct kiln_result *r
 
 /* Without the lock, holding slot i: the request through its child. */
 static int run_child(struct warm_pool *p, unsigned i, const struct kiln_request *req,
-                     const struct kiln_limits *limits, struct kiln_result *res, char *err,
-                     size_t errlen)
+                     int case_index, const struct kiln_limits *limits, struct kiln_result *res,
+                     char *err, size_t errlen)
 {
+    const struct jail_events events = { .fn = req->on_event, .arg = req->event_arg,
+                                        .stage = "run", .case_index = case_index };
     struct jail_file *files = result_request_files(req);
     if (!files) {
         err_set(err, errlen, "out of memory");
@@ -450,8 +452,10 @@ static int run_child(struct warm_pool *p, unsigned i, const struct kiln_request 
     struct zygote_request zr = {
         .files = files, .nfiles = req->nfiles, .args = req->args, .nargs = req->nargs,
         .stdin_data = req->stdin_data, .stdin_len = req->stdin_len,
-        .hangup_fd = req->hangup_fd, .interpret = req->mode == KILN_MODE_INTERPRET,
+        .hangup_fd = req->hangup_fd, .stdin_fd = req->stdin_fd, .signal_fd = req->signal_fd,
+        .interpret = req->mode == KILN_MODE_INTERPRET,
         .context = req->context, .context_len = req->context_len,
+        .events = req->on_event ? &events : NULL,
     };
     struct jail_outcome o;
     /* The child is used up, or broken: the refill thread drops it. */
@@ -475,7 +479,7 @@ static void leave(struct warm_pool *p)
     pthread_mutex_unlock(&p->lock);
 }
 
-int warm_pool_execute(struct warm_pool *p, const struct kiln_request *req,
+int warm_pool_execute(struct warm_pool *p, const struct kiln_request *req, int case_index,
                       const struct kiln_limits *limits, struct kiln_result *res, char *err,
                       size_t errlen)
 {
@@ -488,7 +492,7 @@ int warm_pool_execute(struct warm_pool *p, const struct kiln_request *req,
         rc = ensure_child(p, i, limits, err, errlen);
         pthread_mutex_unlock(&p->lock);
         if (rc == 0)
-            rc = run_child(p, i, req, limits, res, err, errlen);
+            rc = run_child(p, i, req, case_index, limits, res, err, errlen);
         pthread_mutex_lock(&p->lock);
         release(p, i, rc == 0 ? res : NULL, (uint64_t)(now_us() - t0));
         if (rc == 0 && !res->version[0])

@@ -45,8 +45,8 @@ void warm_pool_version(struct warm_pool *pool, char *buf, size_t buflen);
  * queue's bounds, the runtime restarting, the pool draining) or
  * KILN_ERR_INTERNAL (the runtime could not be started), err saying why.
  * Touches nothing of the pool after it returns (warm_pool_destroy may be
- * waiting for it). */
-int warm_pool_execute(struct warm_pool *pool, const struct kiln_request *req,
+ * waiting for it). case_index: what req's events name (-1: no cases). */
+int warm_pool_execute(struct warm_pool *pool, const struct kiln_request *req, int case_index,
                       const struct kiln_limits *limits, struct kiln_result *res, char *err,
                       size_t errlen);
 

@@ -614,10 +614,11 @@ static int pid_set_add(struct pid_set *s, pid_t pid)
     return 0;
 }
 
-/* One round of a drain: *left counts what is still listed. A pid read
- * here could in principle be reaped and reused before kill(2); the window
- * is microseconds, and v2 avoids it with cgroup.kill. */
-static int drain_round(struct cg_slot *slot, bool send_kill, struct pid_set *killed,
+/* One round of a drain: *left counts what is still listed. With a signal,
+ * every process but `spare` (and the caller) gets it. A pid read here could
+ * in principle be reaped and reused before kill(2); the window is
+ * microseconds, and v2 avoids it with cgroup.kill. */
+static int drain_round(struct cg_slot *slot, int sig, pid_t spare, struct pid_set *killed,
                        size_t *left, char *err, size_t errlen)
 {
     pid_t self = getpid();
@@ -630,10 +631,10 @@ static int drain_round(struct cg_slot *slot, bool send_kill, struct pid_set *kil
         if (procs_read(slot->dirfd[i], slot->path[i], &pids, &n, err, errlen) < 0)
             return -1;
         *left += n;
-        for (size_t j = 0; send_kill && j < n; j++) {
-            if (pids[j] == self) /* misuse: never shoot the supervisor */
+        for (size_t j = 0; sig && j < n; j++) {
+            if (pids[j] == self || pids[j] == spare) /* never shoot the supervisor */
                 continue;
-            kill(pids[j], SIGKILL);
+            kill(pids[j], sig);
             if (pid_set_add(killed, pids[j]) < 0) {
                 free(pids);
                 return err_set(err, errlen, "realloc: %m");
@@ -651,7 +652,7 @@ int cg_procs_drain(struct cg_slot *slot, bool send_kill, char *err, size_t errle
     long pause_ns = CG_DRAIN_PAUSE_MIN_NS, waited_ns = 0;
     for (;;) {
         size_t left;
-        if (drain_round(slot, send_kill, &killed, &left, err, errlen) < 0)
+        if (drain_round(slot, send_kill ? SIGKILL : 0, 0, &killed, &left, err, errlen) < 0)
             goto out;
         if (left == 0) {
             rc = (int)killed.n;
@@ -793,11 +794,16 @@ int cg_slot_mem_current(struct cg_slot *slot, uint64_t *bytes, char *err, size_t
 
 int cg_slot_signal_all(struct cg_slot *slot, char *err, size_t errlen)
 {
+    return cg_slot_signal(slot, SIGKILL, 0, err, errlen);
+}
+
+int cg_slot_signal(struct cg_slot *slot, int sig, pid_t spare, char *err, size_t errlen)
+{
     if (!slot)
         return no_slot(err, errlen);
     struct pid_set killed = { 0 };
     size_t left;
-    int rc = drain_round(slot, true, &killed, &left, err, errlen);
+    int rc = drain_round(slot, sig, spare, &killed, &left, err, errlen);
     free(killed.v);
     return rc < 0 ? -1 : (int)killed.n;
 }

@@ -82,6 +82,9 @@ int cg_slot_open_procs(struct cg_slot *slot, int fds[CG_PROCS_FDS_MAX], char *er
  * tearing processes down. cg_slot_kill_all must still empty the group
  * before another run uses it. Returns how many were signalled, or -1. */
 int cg_slot_signal_all(struct cg_slot *slot, char *err, size_t errlen);
+/* One pass of `sig` over the group's processes but `spare` (0: none): a
+ * signal an interactive client sends its run. Returns how many, or -1. */
+int cg_slot_signal(struct cg_slot *slot, int sig, pid_t spare, char *err, size_t errlen);
 /* Kills what is left, removes the group. Accepts NULL. */
 void cg_slot_destroy(struct cg_slot *slot);
 /* Removes the (empty) folder `group` on every controller, e.g. the

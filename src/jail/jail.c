@@ -397,8 +397,11 @@ static int run_fds_open(struct run_fds *f, const struct jail_spec *spec, char *e
         run_fds_close(f);
         return err_set(err, errlen, "pipe: %m");
     }
-    f->in = jail_memfd("stdin", spec->stdin_data ? spec->stdin_data : "", spec->stdin_len, err,
-                       errlen);
+    if (spec->stdin_fd > 0 && (f->in = fcntl(spec->stdin_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+        err_set(err, errlen, "dup stdin: %m");
+    else if (spec->stdin_fd <= 0)
+        f->in = jail_memfd("stdin", spec->stdin_data ? spec->stdin_data : "", spec->stdin_len,
+                           err, errlen);
     if (f->in < 0) {
         run_fds_close(f);
         return -1;
@@ -621,6 +624,8 @@ int jail_run(struct jail *j, unsigned slot_index, const struct jail_spec *spec,
         .keeper = pid, .chan = fds.chan[0], .out_fd = fds.out[0], .err_fd = fds.err[0],
         .limits = &spec->limits, .cg = slot->cg, .ncpus = j->ncpus, .listener = -1,
         .hangup_fd = spec->hangup_fd > 0 ? spec->hangup_fd : -1, .reaper_fd = -1,
+        .signal_fd = spec->signal_fd > 0 ? spec->signal_fd : -1,
+        .events = spec->events,
     };
     fds.chan[0] = fds.out[0] = fds.err[0] = -1; /* supervise() closes them */
     int rc = supervise(&sv, out, err, errlen);

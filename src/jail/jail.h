@@ -46,6 +46,15 @@ struct jail_file {
     uint32_t mode; /* permission bits: 0644 or 0755 */
 };
 
+/* Where a run's events go (kiln.h's kiln_event), and what the caller
+ * knows of the run that the jail does not: its stage and case. */
+struct jail_events {
+    kiln_event_fn fn;
+    void *arg;
+    const char *stage; /* "compile" or "run" */
+    int case_index;    /* -1 without cases */
+};
+
 struct jail_spec {
     char *const *argv;  /* argv[0]: an absolute path, or relative to /box */
     char *const *envp;
@@ -56,6 +65,9 @@ struct jail_spec {
     struct kiln_limits limits;     /* resolved: every field non-zero */
     bool collect;                  /* return the regular files of /box afterwards */
     int hangup_fd;                 /* > 0: cancel the run when it hangs up (kiln.h) */
+    int stdin_fd;                  /* > 0: stdin is this fd, not stdin_data (kiln.h) */
+    int signal_fd;                 /* > 0: signals for the run (kiln.h) */
+    const struct jail_events *events; /* NULL: none */
 };
 
 struct jail_outcome {

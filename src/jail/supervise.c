@@ -10,6 +10,11 @@
  *
  * Killing the keeper (pid 1 of the run's PID namespace) makes the kernel
  * kill every process of the run; the pipes then reach end of file.
+ *
+ * With an event sink (a caller streaming the run), the loop also tells
+ * the start, every chunk of output as kept, the first denial of each call
+ * and, once, memory at 80 % of its limit: for that it reads the group's
+ * peak every MEM_CHECK_MS, which only a streamed run pays for.
  */
 #define _GNU_SOURCE
 #include "supervise.h"
@@ -26,6 +31,7 @@
 
 #include "jail/denials.h"
 #include "jail/msg.h"
+#include "jail/seccomp.h"
 #include "util/err.h"
 
 /* How long the keeper may take to set up the jail, or to send the files
@@ -41,12 +47,15 @@
 #define KILL_REPEAT_MS 10
 #define CPU_CHECK_MIN_MS 2
 #define CPU_CHECK_MAX_MS 100
+#define MEM_CHECK_MS 10
+#define MEM_WARN_PERCENT 80
 /* The loop's own times, in ms of CLOCK_MONOTONIC (0: not yet). */
 struct supervise_clock {
     int64_t started_at;     /* the program started (or the loop saw it had) */
     int64_t exited_at;      /* the keeper reported the program's exit */
     int64_t next_cpu_check; /* when the slot's CPU counter is read next */
     int64_t last_kill_pass; /* the last SIGKILL pass over a warm run's group */
+    int64_t next_mem_check; /* with events: when the group's peak is read next */
 };
 
 /* Denied calls answered for one run before it is killed (SG): far more
@@ -83,8 +92,54 @@ static void kill_run(struct supervision *s, enum kiln_status why, const char *fm
         cg_slot_signal_all(s->cg, NULL, 0);
 }
 
+/* One event to the sink, with the stage and case it knows. */
+static void tell(const struct supervision *s, struct kiln_event ev)
+{
+    ev.stage = s->events->stage;
+    ev.case_index = s->events->case_index;
+    s->events->fn(&ev, s->events->arg);
+}
+
+/* The start, once: when STARTED arrives, or with the first output, which
+ * the same poll may have brought before it. */
+static void tell_start(struct supervision *s)
+{
+    if (!s->start_told) {
+        s->start_told = true;
+        tell(s, (struct kiln_event){ .type = KILN_EVENT_START });
+    }
+}
+
+/* The signals a client may send its program: those a terminal or a
+ * process manager would. */
+static bool signal_allowed(int sig)
+{
+    return sig == SIGHUP || sig == SIGINT || sig == SIGQUIT || sig == SIGKILL ||
+           sig == SIGUSR1 || sig == SIGUSR2 || sig == SIGTERM;
+}
+
+/* signal_fd is readable: the signals written to it go to every process of
+ * the program (a cold run's keeper is spared: it reports how the program
+ * ended); its end of file cancels the run. */
+static void take_signals(struct supervision *s)
+{
+    unsigned char sigs[16];
+    ssize_t n = read(s->signal_fd, sigs, sizeof sigs);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n <= 0) {
+        kill_run(s, KILN_XX, "cancelled: the client went away%.0u", 0u);
+        s->signal_fd = -1;
+        return;
+    }
+    for (ssize_t i = 0; i < n && s->kill_reason == KILN_OK; i++)
+        if (signal_allowed(sigs[i]))
+            cg_slot_signal(s->cg, sigs[i], s->keeper > 0 ? s->keeper : 0, NULL, 0);
+}
+
 /* Keeps at most `limit` bytes; past that, flags and stops the run. */
-static int read_output(struct supervision *s, int *fd, struct buf *b, bool *truncated)
+static int read_output(struct supervision *s, int *fd, struct buf *b, bool *truncated,
+                       enum kiln_event_type stream)
 {
     char chunk[65536];
     ssize_t n = read(*fd, chunk, sizeof chunk);
@@ -97,8 +152,13 @@ static int read_output(struct supervision *s, int *fd, struct buf *b, bool *trun
     }
     size_t limit = (size_t)s->limits->output_kib * 1024;
     size_t room = b->len < limit ? limit - b->len : 0;
-    if (buf_append(b, chunk, (size_t)n < room ? (size_t)n : room) < 0)
+    size_t kept = (size_t)n < room ? (size_t)n : room;
+    if (buf_append(b, chunk, kept) < 0)
         return -1;
+    if (s->events && kept) {
+        tell_start(s);
+        tell(s, (struct kiln_event){ .type = stream, .data = chunk, .len = kept });
+    }
     if ((size_t)n > room) {
         *truncated = true;
         kill_run(s, KILN_OL, "output limit of %u KiB exceeded", s->limits->output_kib);
@@ -235,10 +295,11 @@ static void drain_ready(struct supervision *s, struct jail_outcome *o)
     int *fds[2] = { &s->out_fd, &s->err_fd };
     struct buf *bufs[2] = { &o->out, &o->err };
     bool *truncated[2] = { &o->out_truncated, &o->err_truncated };
+    enum kiln_event_type types[2] = { KILN_EVENT_STDOUT, KILN_EVENT_STDERR };
     for (int i = 0; i < 2; i++) {
         struct pollfd p = { .fd = *fds[i], .events = POLLIN };
         while (*fds[i] >= 0 && s->kill_reason == KILN_OK && poll(&p, 1, 0) > 0 &&
-               (p.revents & POLLIN) && read_output(s, fds[i], bufs[i], truncated[i]) == 0)
+               (p.revents & POLLIN) && read_output(s, fds[i], bufs[i], truncated[i], types[i]) == 0)
             p.fd = *fds[i];
     }
 }
@@ -324,6 +385,25 @@ static int64_t check_cpu(struct supervision *s, int64_t now, int64_t *next_check
     return cpu_left;
 }
 
+/* With events: tells once that the group's peak memory reached
+ * MEM_WARN_PERCENT of its limit. */
+static void check_memory(struct supervision *s, struct supervise_clock *c, int64_t now)
+{
+    if (now < c->next_mem_check)
+        return;
+    c->next_mem_check = now + MEM_CHECK_MS;
+    struct cg_usage u;
+    if (cg_slot_usage(s->cg, &u, NULL, 0) < 0)
+        return;
+    uint64_t limit = (uint64_t)s->limits->mem_kib << 10;
+    if (u.mem_peak_bytes * 100 < limit * MEM_WARN_PERCENT)
+        return;
+    s->memory_told = true;
+    tell(s, (struct kiln_event){ .type = KILN_EVENT_MEMORY_WARNING,
+                                 .mem_kib = u.mem_peak_bytes >> 10,
+                                 .limit_kib = s->limits->mem_kib });
+}
+
 /* After a kill (or a warm run's end) at from_ms, which made a SIGKILL pass
  * over the group, until DRAIN_TIMEOUT_MS has passed: the time to wait for
  * the pipes, and for a warm run another pass each KILL_REPEAT_MS. */
@@ -391,7 +471,13 @@ static int next_timeout(struct supervision *s, int64_t t0, struct supervise_cloc
         kill_run(s, KILN_TO, "CPU time limit of %u ms exceeded", s->limits->cpu_ms);
         return drain(s, c, s->killed_at_ms);
     }
-    return (int)(c->next_cpu_check - now < wall_left ? c->next_cpu_check - now : wall_left);
+    int64_t next = c->next_cpu_check < now + wall_left ? c->next_cpu_check : now + wall_left;
+    if (s->events && !s->memory_told) {
+        check_memory(s, c, now);
+        if (!s->memory_told && c->next_mem_check < next)
+            next = c->next_mem_check;
+    }
+    return (int)(next - now);
 }
 
 int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t errlen)
@@ -409,16 +495,17 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
     /* A warm run is not over before an exit is known: a program may close
      * its pipes and stop talking on chan, and still run under its limits. */
     while (s->chan >= 0 || s->out_fd >= 0 || s->err_fd >= 0 || (s->reaper_fd >= 0 && !s->exited)) {
-        struct pollfd pfd[6] = {
+        struct pollfd pfd[7] = {
             { .fd = s->out_fd, .events = POLLIN },
             { .fd = s->err_fd, .events = POLLIN },
             { .fd = s->chan, .events = POLLIN },
             { .fd = s->listener, .events = POLLIN },
             { .fd = s->kill_reason == KILN_OK ? s->hangup_fd : -1, .events = POLLRDHUP },
             { .fd = s->reaper_fd, .events = POLLIN },
+            { .fd = s->kill_reason == KILN_OK ? s->signal_fd : -1, .events = POLLIN },
         };
         int timeout = next_timeout(s, t0, &clock);
-        int n = poll(pfd, 6, timeout);
+        int n = poll(pfd, 7, timeout);
         if (n < 0 && errno != EINTR) {
             kill_run(s, KILN_XX, "poll failed (%u)", (unsigned)errno);
             rc = err_set(err, errlen, "poll: %m");
@@ -431,16 +518,21 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             break;
         if (n <= 0)
             continue;
-        if (pfd[0].revents && read_output(s, &s->out_fd, &o->out, &o->out_truncated) < 0)
+        if (pfd[0].revents &&
+            read_output(s, &s->out_fd, &o->out, &o->out_truncated, KILN_EVENT_STDOUT) < 0)
             kill_run(s, KILN_XX, "reading stdout failed (%u)", (unsigned)errno);
-        if (pfd[1].revents && read_output(s, &s->err_fd, &o->err, &o->err_truncated) < 0)
+        if (pfd[1].revents &&
+            read_output(s, &s->err_fd, &o->err, &o->err_truncated, KILN_EVENT_STDERR) < 0)
             kill_run(s, KILN_XX, "reading stderr failed (%u)", (unsigned)errno);
         if (pfd[4].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
             /* "%.0u" prints nothing of the 0: the message has no number. */
             kill_run(s, KILN_XX, "cancelled: the client went away%.0u", 0u);
             s->hangup_fd = -1;
         }
+        if (pfd[6].revents)
+            take_signals(s);
         /* Denied calls first: their callers are blocked until answered. */
+        unsigned ncalls = o->denials.ncalls;
         if ((pfd[3].revents & POLLIN) && denials_answer(s->listener, &o->denials) < 0 &&
             errno != ENOENT && errno != EINTR) {
             close(s->listener);
@@ -455,8 +547,14 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
             close(s->listener); /* no process of the run is left under the filter */
             s->listener = -1;
         }
+        if (s->events && o->denials.ncalls > ncalls)
+            tell(s, (struct kiln_event){ .type = KILN_EVENT_VIOLATION,
+                                         .syscall = seccomp_denied_name(
+                                             o->denials.calls[o->denials.ncalls - 1].nr) });
         if (pfd[2].revents && msg && read_message(s, o, msg, msg_cap, &collected) < 0)
             kill_run(s, KILN_XX, "malformed message from the keeper (%u)", 0u);
+        if (s->events && s->started)
+            tell_start(s);
         if (s->cell_done) {
             drain_ready(s, o);
             break;
@@ -469,6 +567,13 @@ int supervise(struct supervision *s, struct jail_outcome *o, char *err, size_t e
         }
     }
     free(msg);
+    /* A run shorter than MEM_CHECK_MS, or one that grew between the last
+     * check and its end, has its peak read once more: the group's peak
+     * outlives the processes. */
+    if (s->events && !s->memory_told && clock.started_at) {
+        clock.next_mem_check = 0;
+        check_memory(s, &clock, mono_ms());
+    }
     /* Without the keeper's EXITED (it was killed), the wall time is the
      * supervisor's own observation, from STARTED to the kill. */
     if (clock.started_at && s->wall_ns == 0)

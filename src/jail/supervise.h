@@ -15,6 +15,9 @@ struct supervision {
     int chan, out_fd, err_fd;       /* read ends; closed by supervise() */
     int hangup_fd;                  /* watched, not closed: when it hangs up the
                                      * run is cancelled (XX); -1: none */
+    int signal_fd;                  /* watched, not closed: each byte read is a
+                                     * signal for the program, end of file
+                                     * cancels the run (XX); -1: none */
     int listener;                   /* seccomp listener (denials.h), or -1 until
                                      * MSG_LISTENER brings it; closed by supervise() */
     const struct kiln_limits *limits;
@@ -34,6 +37,8 @@ struct supervision {
      * stay for the next cell (supervise() leaves them open unless the run
      * was killed or the process ended). */
     bool cell;
+    const struct jail_events *events; /* NULL: none; else output chunks, the start,
+                                       * first denials and the memory warning */
     int reaper_fd;                  /* a warm child's status socket: the zygote's
                                      * MSG_EXITED when it reaps the child (the
                                      * kernel's wait status) ends the run too;
@@ -52,6 +57,7 @@ struct supervision {
     int64_t killed_at_ms;
     int64_t started_at_ns; /* when supervise() began */
     uint64_t cpu_ns; /* last reading */
+    bool start_told, memory_told; /* events sent once */
 };
 
 /* Runs the event loop until the keeper has gone and both pipes reached end

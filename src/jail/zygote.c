@@ -763,7 +763,9 @@ static int send_request(struct zygote_child *c, const struct zygote_request *r,
     size_t nfds = r->interpret ? 3 : 2;
     *value_fd = -1;
     fds[0] = pack_request(r, l, session, &rm, err, errlen);
-    if (fds[0] >= 0)
+    if (fds[0] >= 0 && r->stdin_fd > 0 && (fds[1] = fcntl(r->stdin_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+        err_set(err, errlen, "dup stdin: %m");
+    else if (fds[0] >= 0 && r->stdin_fd <= 0)
         fds[1] = jail_memfd("stdin", r->stdin_data ? r->stdin_data : "", r->stdin_len, err, errlen);
     if (fds[1] >= 0 && nfds == 3 && (fds[2] = memfd_create("value", MFD_CLOEXEC)) < 0)
         err_set(err, errlen, "memfd_create: %m");
@@ -819,6 +821,8 @@ int zygote_run(struct jail *jail, unsigned slot, struct zygote_child *c,
         .limits = l, .cg = v.cg, .ncpus = jail_ncpus(jail), .grace_ms = c->grace_ms,
         .listener = c->listener_fd, .reaper_fd = c->status_fd,
         .hangup_fd = req->hangup_fd > 0 ? req->hangup_fd : -1,
+        .signal_fd = req->signal_fd > 0 ? req->signal_fd : -1,
+        .events = req->events,
         /* The program runs in the process that holds the channel; only a
          * runtime that stops its programs itself (V8, whose programs have
          * no way to the fd) has verdicts to tell. */
@@ -847,6 +851,7 @@ static void cell_supervision(struct supervision *sv, struct zygote_child *c,
         .keeper = 0, .chan = c->req_fd, .out_fd = c->out_fd, .err_fd = c->err_fd,
         .limits = l, .cg = v->cg, .ncpus = ncpus, .grace_ms = c->grace_ms,
         .listener = c->listener_fd, .reaper_fd = c->status_fd, .hangup_fd = -1,
+        .signal_fd = -1,
         .chan_shared = true, .verdict_trusted = c->grace_ms > 0,
         .cell = true, .started = c->started,
     };

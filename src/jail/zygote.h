@@ -108,10 +108,13 @@ struct zygote_request {
     const char *stdin_data;
     size_t stdin_len;
     int hangup_fd; /* > 0: cancel the run when it hangs up (kiln.h) */
+    int stdin_fd;  /* > 0: stdin is this fd, not stdin_data (kiln.h) */
+    int signal_fd; /* > 0: signals for the run (kiln.h) */
     bool interpret; /* zygote_job.interpret; the value comes back in
                      * jail_outcome.value */
     const char *context; /* JSON text or NULL */
     size_t context_len;
+    const struct jail_events *events; /* NULL: none */
 };
 
 /* Runs req in the child (waiting for it to be ready), supervised like any

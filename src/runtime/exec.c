@@ -114,11 +114,14 @@ oom:
 }
 
 struct stage_args {
+    const char *stage; /* "compile" or "run", for events */
+    int case_index;    /* -1 without cases */
     char *const *cmd;
     const struct jail_file *files;
     size_t nfiles;
     const char *stdin_data;
     size_t stdin_len;
+    int stdin_fd; /* > 0: instead of stdin_data */
     const char *const *args;
     size_t nargs;
     const struct kiln_limits *limits;
@@ -132,11 +135,15 @@ static int run_stage(struct jail *jail, unsigned slot, const struct exec_job *jo
     char **argv = build_argv(a->cmd, source, a->args, a->nargs, err, errlen);
     char **env = build_env(job->lang);
     int rc = -1;
+    const struct jail_events events = { .fn = job->req->on_event, .arg = job->req->event_arg,
+                                        .stage = a->stage, .case_index = a->case_index };
     if (argv && env) {
         struct jail_spec spec = {
             .argv = argv, .envp = env, .files = a->files, .nfiles = a->nfiles,
             .stdin_data = a->stdin_data, .stdin_len = a->stdin_len, .limits = *a->limits,
-            .collect = a->collect, .hangup_fd = job->req->hangup_fd,
+            .stdin_fd = a->stdin_fd, .collect = a->collect, .hangup_fd = job->req->hangup_fd,
+            .signal_fd = job->req->signal_fd,
+            .events = job->req->on_event ? &events : NULL,
         };
         rc = jail_run(jail, slot, &spec, o, err, errlen);
     } else if (argv)
@@ -151,6 +158,7 @@ static int compile_stage(struct jail *jail, unsigned slot, const struct exec_job
                          struct jail_outcome *co, char *err, size_t errlen)
 {
     struct stage_args a = {
+        .stage = "compile", .case_index = -1,
         .cmd = job->lang->compile_argv, .files = src, .nfiles = job->req->nfiles,
         .limits = &job->compile_limits, .collect = true,
     };
@@ -206,12 +214,13 @@ static int prepare(struct jail *jail, unsigned slot, const struct exec_job *job,
 }
 
 static int run_once(struct jail *jail, unsigned slot, const struct exec_job *job,
-                    const struct artifacts *art, const char *in, size_t in_len,
+                    const struct artifacts *art, int case_index, const char *in, size_t in_len,
                     struct kiln_stage *st, char *err, size_t errlen)
 {
     struct stage_args a = {
+        .stage = "run", .case_index = case_index,
         .cmd = job->lang->run_argv, .files = art->files, .nfiles = art->nfiles,
-        .stdin_data = in, .stdin_len = in_len,
+        .stdin_data = in, .stdin_len = in_len, .stdin_fd = job->req->stdin_fd,
         .args = job->req->args, .nargs = job->req->nargs, .limits = &job->run_limits,
     };
     struct jail_outcome ro = { 0 };
@@ -232,7 +241,8 @@ static int run_cases(struct jail *jail, unsigned slot, const struct exec_job *jo
     if (!(res->cases = calloc(req->ncases, sizeof *res->cases)))
         return err_set(err, errlen, "out of memory");
     for (size_t i = 0; i < req->ncases; i++) {
-        if (run_once(jail, slot, job, art, req->cases[i].stdin_data, req->cases[i].stdin_len,
+        if (run_once(jail, slot, job, art, (int)i, req->cases[i].stdin_data,
+                     req->cases[i].stdin_len,
                      &res->cases[i], err, errlen) < 0)
             return -1;
         res->ncases++;
@@ -254,7 +264,7 @@ int exec_execute(struct jail *jail, unsigned slot, const struct exec_job *job,
     if (rc == 0 && res->status == KILN_OK) {
         if (req->ncases)
             rc = run_cases(jail, slot, job, &art, res, err, errlen);
-        else if ((rc = run_once(jail, slot, job, &art, req->stdin_data, req->stdin_len,
+        else if ((rc = run_once(jail, slot, job, &art, -1, req->stdin_data, req->stdin_len,
                                 &res->run, err, errlen)) == 0)
             res->status = res->run.status;
     }
@@ -293,7 +303,8 @@ int exec_version(struct jail *jail, unsigned slot, const struct lang_def *lang, 
     const struct kiln_file none = { .name = lang->source, .data = "", .len = 0 };
     const struct kiln_request req = { .language = lang->name, .files = &none, .nfiles = 1 };
     const struct exec_job job = { .lang = lang, .req = &req };
-    struct stage_args a = { .cmd = lang->version_argv, .limits = &limits };
+    struct stage_args a = { .stage = "run", .case_index = -1, .cmd = lang->version_argv,
+                            .limits = &limits };
     struct jail_outcome o;
     if (run_stage(jail, slot, &job, &a, &o, err, errlen) < 0)
         return -1;

@@ -36,6 +36,7 @@
 
 #include "jail/msg.h"
 #include "runtime/v8.h"
+#include "util/buf.h"
 
 #ifndef KILN_V8_SO
 #define KILN_V8_SO "/usr/local/lib/kiln/kiln_v8.so"
@@ -216,12 +217,36 @@ static int ts_prepare(const struct kiln_limits *l, char *err, size_t errlen)
     return prepare(l, true, err, errlen);
 }
 
+/* A pipe to its end (an interactive run's stdin, kiln_request.stdin_fd):
+ * the V8 runtime serves stdin from memory, so the program starts once the
+ * client has closed it. Bounded by the run's memory limit. */
+static char *read_to_end(int fd, size_t *len)
+{
+    struct buf b = { 0 };
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || buf_append(&b, chunk, (size_t)n) < 0)
+            break;
+    }
+    if (buf_append(&b, "", 1) < 0) { /* the NUL, not counted */
+        buf_free(&b);
+        return NULL;
+    }
+    *len = b.len - 1;
+    return b.data;
+}
+
 /* A whole file into memory: the entry in /box, or the stdin memfd. */
 static char *read_fd(int fd, size_t *len)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
         return NULL;
+    if (!S_ISREG(st.st_mode))
+        return read_to_end(fd, len);
     char *data = malloc((size_t)st.st_size + 1);
     size_t at = 0;
     while (data && at < (size_t)st.st_size) {

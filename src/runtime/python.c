@@ -13,6 +13,7 @@
 #include <Python.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -192,9 +193,25 @@ static void py_after_fork_parent(void)
     PyOS_AfterFork_Parent();
 }
 
+/* A SIGINT raises KeyboardInterrupt, as under `python3`: an interactive
+ * client's Ctrl-C (kiln_request.signal_fd). The zygote installs no
+ * handlers, and only a child runs programs. */
+static void interrupt_raises(void)
+{
+    PyObject *sig = PyImport_ImportModule("signal");
+    PyObject *handler = sig ? PyObject_GetAttrString(sig, "default_int_handler") : NULL;
+    PyObject *old = handler ? PyObject_CallMethod(sig, "signal", "iO", SIGINT, handler) : NULL;
+    if (!old)
+        PyErr_Clear(); /* the run goes on; a SIGINT then ends it as a signal does */
+    Py_XDECREF(old);
+    Py_XDECREF(handler);
+    Py_XDECREF(sig);
+}
+
 static void py_after_fork_child(void)
 {
     PyOS_AfterFork_Child();
+    interrupt_raises();
 }
 
 /* Part of the request path, with its output sent to /dev/null: __main__'s

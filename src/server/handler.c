@@ -12,16 +12,20 @@
  * HTTP thread is called once more and queues the reply. */
 #include "server/handler.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "server/deadline.h"
 #include "server/reply.h"
 #include "server/route_v1.h"
 #include "server/route_v2.h"
 #include "server/sessions.h"
+#include "server/stream.h"
+#include "server/ws.h"
 
 /* The request state of an admitted GET between its first call and the
  * next, where it is answered: answered on the first call, libmicrohttpd
@@ -62,20 +66,21 @@ static void get_openapi(struct server *s, struct srv_reply *out)
 
 /* With API keys, only what runs code or tells about its use needs one. */
 static const struct srv_route ROUTES[] = {
-    { "/api/v1/health", SRV_API_V1, "GET", true, v1_health, NULL, NULL, NULL },
-    { "/api/v1/languages", SRV_API_V1, "GET", true, v1_languages, NULL, NULL, NULL },
-    { "/api/v1/execute", SRV_API_V1, "POST", false, NULL, jreq_parse_v1, v1_render, NULL },
-    { "/api/v2/runtimes", SRV_API_V2, "GET", true, v2_runtimes, NULL, NULL, NULL },
-    { "/api/v2/execute", SRV_API_V2, "POST", false, NULL, jreq_parse_v2, v2_render, NULL },
-    { "/metrics", SRV_API_V1, "GET", false, get_metrics, NULL, NULL, NULL },
-    { "/api/openapi.json", SRV_API_V1, "GET", true, get_openapi, NULL, NULL, NULL },
-    { "/api/v1/sessions", SRV_API_V1, "*", false, NULL, NULL, NULL, sessions_job },
+    { "/api/v1/health", SRV_API_V1, "GET", true, v1_health, NULL, NULL, NULL, false },
+    { "/api/v1/languages", SRV_API_V1, "GET", true, v1_languages, NULL, NULL, NULL, false },
+    { "/api/v1/execute", SRV_API_V1, "POST", false, NULL, jreq_parse_v1, v1_render, NULL, false },
+    { "/api/v2/runtimes", SRV_API_V2, "GET", true, v2_runtimes, NULL, NULL, NULL, false },
+    { "/api/v2/execute", SRV_API_V2, "POST", false, NULL, jreq_parse_v2, v2_render, NULL, false },
+    { "/metrics", SRV_API_V1, "GET", false, get_metrics, NULL, NULL, NULL, false },
+    { "/api/openapi.json", SRV_API_V1, "GET", true, get_openapi, NULL, NULL, NULL, false },
+    { "/api/v1/sessions", SRV_API_V1, "*", false, NULL, NULL, NULL, sessions_job, false },
+    { "/api/v2/connect", SRV_API_V2, "GET", false, NULL, NULL, NULL, NULL, true },
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 
 static const char *const ROUTE_NAMES[] = {
     "/api/v1/health", "/api/v1/languages", "/api/v1/execute", "/api/v2/runtimes",
-    "/api/v2/execute", "/metrics", "/api/openapi.json", "/api/v1/sessions", "other",
+    "/api/v2/execute", "/metrics", "/api/openapi.json", "/api/v1/sessions", "/api/v2/connect", "other",
 };
 _Static_assert(sizeof ROUTE_NAMES / sizeof *ROUTE_NAMES == NROUTES + 1, "a name per route");
 
@@ -301,6 +306,10 @@ static enum MHD_Result start(struct server *s, struct srv_req *r)
     }
     if (r->oom)
         return fail_req(s, r, 500, "internal_error", "out of memory");
+    if (r->route->websocket) {
+        ws_handshake(s, r, &r->reply);
+        return send_req(s, r, &r->reply);
+    }
     if (r->route->job && strlen(r->url) + 1 >= sizeof r->url)
         return fail_req(s, r, 404, "not_found", "no such route; /api/openapi.json lists them");
     if (r->route->job) {
@@ -311,6 +320,8 @@ static enum MHD_Result start(struct server *s, struct srv_req *r)
                             &e) < 0)
             return fail_req(s, r, e.http, e.code, e.message);
         buf_free(&r->body); /* the parsed document holds copies */
+        if (stream_wanted(r->conn) && !(r->stream = stream_new(r->conn)))
+            return fail_req(s, r, 500, "internal_error", "out of memory");
     }
     MHD_suspend_connection(r->conn);
     /* libmicrohttpd refuses to suspend a connection the client has closed
@@ -342,6 +353,14 @@ static enum MHD_Result body_done(struct server *s, struct srv_req *r)
     pthread_mutex_unlock(&s->lock);
     if (phase == REQ_READING)
         return start(s, r);
+    if (r->stream && (phase == REQ_STREAMING || phase == REQ_DONE)) {
+        /* Resumed by the worker that took it (which may have finished
+         * already: the stream holds every event). The run's time is not
+         * the client's: no deadline on the stream. */
+        struct srv_reply out = { .status = 200, .content_type = "text/event-stream",
+                                 .stream = r->stream };
+        return send_req(s, r, &out);
+    }
     if (phase == REQ_DONE) {
         deadlines_restart(s->deadlines, r->conn); /* the reply's own time on the wire */
         return send_req(s, r, &r->reply);
@@ -384,6 +403,8 @@ static void req_free(struct server *s, struct srv_req *r)
     if (r->key_slot)
         access_release(s->access, r->key);
     jreq_free(&r->jreq);
+    stream_release(r->stream);
+    ws_abandon(r->ws);
     buf_free(&r->body);
     reply_free(&r->reply);
     free(r);
@@ -398,20 +419,53 @@ void handler_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     struct server *s = cls;
     struct srv_req *r = *req_cls;
     (void)toe;
-    deadlines_restart(s->deadlines, c); /* the next request on the connection */
+    /* The next request on the connection; an upgraded one has none, and
+     * its WebSocket's own bounds (ws.c) instead of the request's. */
+    if (!r || r == GET_STATE || !r->route->websocket)
+        deadlines_restart(s->deadlines, c);
     if (!r || r == GET_STATE)
         return;
     *req_cls = NULL;
     pthread_mutex_lock(&s->lock);
     /* A queued request's connection is suspended, and libmicrohttpd does
-     * not close suspended connections: this is defence, not a path. */
-    bool queued = r->orphaned = r->phase == REQ_QUEUED;
-    if (r->suspended) {
+     * not close suspended connections: this is defence, not a path. A
+     * streamed one ends while its worker may still run (the client went
+     * away): the worker frees it. */
+    bool queued = r->orphaned = r->phase == REQ_QUEUED || r->phase == REQ_STREAMING;
+    if (r->suspended && r->phase != REQ_STREAMING) {
         r->suspended = false;
         s->suspended--;
     }
     pthread_mutex_unlock(&s->lock);
     if (!queued)
+        req_free(s, r);
+}
+
+/* A streamed request: the HTTP thread sends the stream's response as soon
+ * as the worker takes it, and the events follow as the run makes them. */
+static void stream_begin(struct server *s, struct srv_req *r)
+{
+    r->jreq.req.on_event = stream_on_event;
+    r->jreq.req.event_arg = r->stream;
+    pthread_mutex_lock(&s->lock);
+    r->phase = REQ_STREAMING;
+    pthread_mutex_unlock(&s->lock);
+    MHD_resume_connection(r->conn); /* suspended by start(): it cannot have been closed */
+}
+
+/* The stream's last event is queued: the request stops counting as
+ * suspended, and is freed here if its connection has already ended. */
+static void stream_done(struct server *s, struct srv_req *r)
+{
+    pthread_mutex_lock(&s->lock);
+    bool orphaned = r->orphaned;
+    r->phase = REQ_DONE;
+    if (r->suspended) {
+        r->suspended = false;
+        s->suspended--;
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (orphaned)
         req_free(s, r);
 }
 
@@ -443,10 +497,20 @@ void handler_job_run(void *item, void *arg)
      * and the slot is freed for the others. */
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    r->jreq.req.hangup_fd = ci && ci->connect_fd > 0 ? ci->connect_fd : 0;
+    int hangup_fd = ci && ci->connect_fd > 0 ? ci->connect_fd : -1;
+    /* A streamed connection is resumed while its run goes on: libmicrohttpd
+     * may close the socket then, and its number be given to another client.
+     * The run watches its own descriptor of the socket. */
+    if (r->stream && hangup_fd >= 0)
+        hangup_fd = fcntl(hangup_fd, F_DUPFD_CLOEXEC, 3);
+    r->jreq.req.hangup_fd = hangup_fd > 0 ? hangup_fd : 0;
+    if (r->stream)
+        stream_begin(s, r);
     int64_t t0 = srv_now_ns();
     int rc = kiln_execute(s->engine, &r->jreq.req, &res, err, sizeof err);
     uint64_t ns = (uint64_t)(srv_now_ns() - t0);
+    if (r->stream && hangup_fd > 0)
+        close(hangup_fd);
     size_t lang = (size_t)(r->jreq.lang - s->langs);
     if (rc < 0)
         fprintf(stderr, "kiln serve: %s request refused by the engine: %s\n", r->jreq.lang->name,
@@ -457,15 +521,28 @@ void handler_job_run(void *item, void *arg)
             fprintf(stderr, "kiln serve: %s run failed in the sandbox: %s\n", r->jreq.lang->name,
                     res.run.message[0] ? res.run.message : res.compile.message);
     }
-    r->route->render(s, &r->jreq, rc, rc == 0 ? &res : NULL, err, &r->reply);
+    /* A streamed request's reply is its last event; r->reply is the HTTP
+     * thread's then. */
+    struct srv_reply streamed = { 0 };
+    r->route->render(s, &r->jreq, rc, rc == 0 ? &res : NULL, err,
+                     r->stream ? &streamed : &r->reply);
     if (rc == 0)
         kiln_result_free(&res);
-    job_done(s, r);
+    if (r->stream) {
+        stream_finish(r->stream, streamed.status, streamed.body ? streamed.body
+                                                                : streamed.static_body,
+                      streamed.len);
+        reply_free(&streamed);
+        stream_done(s, r);
+    } else
+        job_done(s, r);
 }
 
 void handler_job_cancel(void *item, void *arg)
 {
     struct srv_req *r = item;
+    stream_release(r->stream); /* never begun: the 503 is a plain reply */
+    r->stream = NULL;
     reply_error(&r->reply, r->route->api, 503, "shutting_down",
                 "the server shut down before this request could run");
     r->reply.close = true;

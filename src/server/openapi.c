@@ -20,7 +20,7 @@
     "'method_not_allowed','unauthorized','rate_limited','concurrency_limit','queue_full',"        \
     "'pool_busy','shutting_down','sandbox_error','internal_error','unknown_profile',"         \
     "'profile_exceeded','policy_violation','mode_unsupported','session_limit',"                  \
-    "'session_not_found','session_ended']"
+    "'session_not_found','session_ended','upgrade_required']"
 
 #define STATUSES "['OK','RE','SG','TO','ML','OL','CE','XX']"
 
@@ -86,6 +86,16 @@ static const char DOC[] =
     "'requestBody':" JSON_BODY(REF("ExecuteV2Request")) ",'required':true},"
     "'responses':{'200':" RESPONSE("the program ran (or failed to compile)",
                                    REF("ExecuteV2Response")) "," EXEC_ERRORS(REF("ErrorV2")) "}}},"
+    "'/api/v2/connect':{'get':{'summary':'An interactive run over a WebSocket (Piston): "
+    "init, then stdin data, eof and signals in; runtime, stage, data, violation, "
+    "memory-warning, exit and error messages out (docs/api.md)',"
+    "'responses':{'101':{'description':'switching to the WebSocket protocol'},"
+    "'400':" RESPONSE("Sec-WebSocket-Key is not 16 bytes in base64", REF("ErrorV2")) ","
+    "'401':" RESPONSE("API keys are configured and none valid was given", REF("ErrorV2")) ","
+    "'426':" RESPONSE("not a WebSocket handshake, or not version 13", REF("ErrorV2")) ","
+    "'429':" RESPONSE("the rate or concurrency limit of the API key", REF("ErrorV2")) ","
+    "'503':" RESPONSE("every run place is taken, or the server is stopping", REF("ErrorV2"))
+    "}}},"
     "'/metrics':{'get':{'summary':'Prometheus text exposition',"
     "'responses':{'200':{'description':'ok','content':{'text/plain':{'schema':" STR "}}},"
     "'401':" RESPONSE("API keys are configured and none valid was given", REF("ErrorV1")) "}}},"

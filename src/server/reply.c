@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "server/stream.h"
+#include "server/ws.h"
 #include "util/json.h"
 #include "util/utf8.h"
 
@@ -78,6 +80,7 @@ void reply_free(struct srv_reply *r)
     r->body = NULL;
     r->static_body = NULL;
     r->len = 0;
+    r->stream = NULL; /* the request's, not the reply's */
 }
 
 cJSON *reply_bytes(const char *data, size_t len)
@@ -114,6 +117,8 @@ static void add_headers(const struct server *s, struct MHD_Response *resp,
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"kiln\"");
     if (r->close)
         MHD_add_response_header(resp, "Connection", "close");
+    if (r->stream) /* a proxy (nginx) must pass events on as they come */
+        MHD_add_response_header(resp, "X-Accel-Buffering", "no");
     if (!s->cfg.cors[0])
         return;
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", s->cfg.cors);
@@ -154,7 +159,11 @@ enum MHD_Result reply_send(struct server *s, struct MHD_Connection *c, struct sr
                            const struct reply_meta *m)
 {
     struct MHD_Response *resp;
-    if (r->body) {
+    if (r->stream)
+        resp = stream_response(r->stream);
+    else if (r->upgrade)
+        resp = ws_response(r->upgrade);
+    else if (r->body) {
         resp = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
         if (resp)
             r->body = NULL; /* libmicrohttpd frees it with the response */

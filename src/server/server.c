@@ -171,7 +171,7 @@ static int start_daemon(struct server *s, char *err, size_t errlen)
     socklen_t addrlen;
     if (config_listen_addr(&s->cfg, &addr, &addrlen, err, errlen) < 0)
         return -1;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE |
                      MHD_USE_ERROR_LOG | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     /* The logger first: libmicrohttpd logs problems with later options. */
     s->daemon = MHD_start_daemon(
@@ -320,6 +320,7 @@ static MHD_socket server_drain(struct server *s, int sfd)
                 "the running ones\n", n);
     }
     wait_zero(s, &s->suspended, 0, -1); /* runs end at their wall-time limits */
+    wait_zero(s, &s->websockets, 0, -1); /* as do theirs; then each closes */
     wait_zero(s, &s->inflight, srv_now_ns() + (int64_t)SERVE_FLUSH_MS * 1000000, -1);
     return listen_fd;
 }

@@ -33,6 +33,8 @@ struct srv_reply {
     bool www_authenticate; /* 401 */
     bool close;            /* Connection: close */
     bool preflight;        /* CORS preflight answer */
+    struct srv_stream *stream; /* the body is this event stream (stream.h) */
+    struct ws_conn *upgrade;   /* 101: the connection becomes this WebSocket (ws.h) */
 };
 
 struct server;
@@ -55,12 +57,17 @@ struct srv_route {
      * itself, from the method, the URL below `path` and the raw body. Its
      * method is "*": GET, HEAD, POST and DELETE. */
     void (*job)(struct server *s, struct srv_req *r);
+    /* A WebSocket route (ws.h): a GET answered with the upgrade. */
+    bool websocket;
 };
 
 enum req_phase {
     REQ_READING, /* HTTP thread: headers admitted, body arriving */
     REQ_QUEUED,  /* connection suspended; the queue (then a worker) owns the request */
     REQ_DONE,    /* reply written by the worker; the HTTP thread sends it */
+    REQ_STREAMING, /* a worker runs it and feeds its event stream, which the HTTP
+                    * thread sends as it comes; still counted as suspended, so that
+                    * a shutdown waits for the run */
 };
 
 /* One admitted POST, from its first handler call to the completion callback. */
@@ -81,6 +88,8 @@ struct srv_req {
     size_t discarded;
     struct buf body;
     struct jreq jreq;
+    struct srv_stream *stream; /* Accept: text/event-stream (stream.h); else NULL */
+    struct ws_conn *ws;        /* a WebSocket handshake answered, not yet upgraded */
     enum req_phase phase;   /* under server.lock once queued */
     struct srv_reply reply; /* written by the worker before REQ_DONE */
 };
@@ -105,6 +114,7 @@ struct server {
     pthread_mutex_t lock; /* guards the three below and srv_req.phase/orphaned/suspended */
     unsigned inflight;    /* srv_req alive */
     unsigned suspended;   /* connections suspended: the daemon may stop only at 0 */
+    unsigned websockets;  /* upgraded connections: the daemon may stop only at 0 */
     bool draining;
 };
 

@@ -4,6 +4,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How many of the last bytes of p[0..n) begin a UTF-8 sequence that the
+ * chunk cuts short (0-3). */
+static size_t cut_sequence(const unsigned char *p, size_t n)
+{
+    for (size_t back = 1; back <= 3 && back <= n; back++) {
+        unsigned char b = p[n - back];
+        if ((b & 0xC0) == 0x80)
+            continue; /* a continuation byte: look further back */
+        size_t want = b >= 0xF0 && b <= 0xF7 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+        return want > back ? back : 0;
+    }
+    return 0;
+}
+
+int utf8_carry_take(struct utf8_carry *c, const char *data, size_t len, struct buf *out)
+{
+    out->len = 0;
+    if (buf_append(out, c->bytes, c->n) < 0 || buf_append(out, data, len) < 0)
+        return -1;
+    size_t cut = cut_sequence((const unsigned char *)out->data, out->len);
+    out->len -= cut;
+    memcpy(c->bytes, out->data + out->len, cut);
+    c->n = cut;
+    return 0;
+}
+
 size_t utf8_seq_len(const unsigned char *s, size_t avail)
 {
     if (avail == 0)
