@@ -445,7 +445,7 @@ FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 fuzz_objs     = $(1:%.c=$(FUZZ_DIR)/obj/%.o)
 
 FUZZ_JSON_SRCS := fuzz/body_check.c src/server/json_req.c src/server/codec.c src/server/profile.c \
-	src/util/utf8.c src/engine/limits.c src/engine/file_name.c src/jail/box_path.c \
+	src/util/utf8.c src/util/buf.c src/engine/limits.c src/engine/file_name.c src/jail/box_path.c \
 	src/util/err.c src/util/num.c
 $(FUZZ_DIR)/fuzz_json_v1: $(call fuzz_objs,fuzz/fuzz_json_v1.c $(FUZZ_JSON_SRCS))
 $(FUZZ_DIR)/fuzz_json_v2: $(call fuzz_objs,fuzz/fuzz_json_v2.c $(FUZZ_JSON_SRCS))

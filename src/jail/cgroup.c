@@ -597,6 +597,7 @@ struct pid_set {
     size_t n, cap;
 };
 
+/* 1 if pid is new to the set, 0 if it was there, -1 on ENOMEM. */
 static int pid_set_add(struct pid_set *s, pid_t pid)
 {
     for (size_t i = 0; i < s->n; i++)
@@ -611,11 +612,13 @@ static int pid_set_add(struct pid_set *s, pid_t pid)
         s->cap = cap;
     }
     s->v[s->n++] = pid;
-    return 0;
+    return 1;
 }
 
 /* One round of a drain: *left counts what is still listed. With a signal,
- * every process but `spare` (and the caller) gets it. A pid read here could
+ * every process but `spare` (and the caller) gets it; a signal other than
+ * SIGKILL only once, though v1 lists a process in each controller's group
+ * (a second SIGINT would interrupt the handler of the first). A pid read here could
  * in principle be reaped and reused before kill(2); the window is
  * microseconds, and v2 avoids it with cgroup.kill. */
 static int drain_round(struct cg_slot *slot, int sig, pid_t spare, struct pid_set *killed,
@@ -634,11 +637,13 @@ static int drain_round(struct cg_slot *slot, int sig, pid_t spare, struct pid_se
         for (size_t j = 0; sig && j < n; j++) {
             if (pids[j] == self || pids[j] == spare) /* never shoot the supervisor */
                 continue;
-            kill(pids[j], sig);
-            if (pid_set_add(killed, pids[j]) < 0) {
+            int fresh = pid_set_add(killed, pids[j]);
+            if (fresh < 0) {
                 free(pids);
                 return err_set(err, errlen, "realloc: %m");
             }
+            if (fresh || sig == SIGKILL)
+                kill(pids[j], sig);
         }
         free(pids);
     }

@@ -12,7 +12,9 @@ server serves on.
 """
 
 import json
+import os
 import socket
+import tempfile
 import time
 
 import harness
@@ -119,11 +121,11 @@ def connect_signals_reach_the_program():
     try:
         init(w, "python", "import time\ntry:\n    print('ready', flush=True)\n"
                           "    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('interrupted')\n")
-        w.recv_until(lambda m: m.get("type") == "data")
+        line_of(w)
         t0 = time.monotonic()
         w.send({"type": "signal", "signal": "SIGINT"})
         rest, _, _ = w.until_close()
-        eq(output(rest), "interrupted\n", "the handler ran")
+        eq(output(rest), "interrupted\n", f"the handler ran: {rest}")
         eq(exit_of(rest)["code"], 0, "and the program ended normally")
         check(time.monotonic() - t0 < 5, "at the signal, not at the sleep's end")
     finally:
@@ -133,7 +135,7 @@ def connect_signals_reach_the_program():
     try:
         init(w, "bash", "trap 'echo caught TERM; exit 7' TERM\necho ready\n"
                         "while :; do sleep 0.05; done\n")
-        w.recv_until(lambda m: m.get("type") == "data")
+        line_of(w)
         w.send({"type": "signal", "signal": 15})
         rest, _, _ = w.until_close()
         eq(output(rest), "caught TERM\n", "bash's trap ran")
@@ -203,7 +205,7 @@ def refused(first, expect_code, what, init_first=False):
     try:
         if init_first:
             init(w, "python", "import time\nprint('up', flush=True)\ntime.sleep(30)\n")
-            w.recv_until(lambda m: m.get("type") == "data")
+            line_of(w)
         if isinstance(first, bytes):
             w.send_frame(wsclient.TEXT, first)
         else:
@@ -339,17 +341,38 @@ def connect_client_leaving_cancels_the_run():
 
 
 @test
-def connect_outlives_the_request_and_idle_timeouts():
-    # A WebSocket's life is its run's: not cut at the time a client may take
-    # over a request, nor at the idle timeout of a connection.
-    srv = Server("--request-timeout-s", 2, "--idle-timeout-s", 2)
-    try:
-        w = WS(srv.port)
+def connect_keys_places_and_timeouts():
+    # With keys, the handshake needs one; the connection holds its key's
+    # place while it lives. Its life is its run's: not cut at the time a
+    # client may take over a request, nor at a connection's idle timeout.
+    with tempfile.TemporaryDirectory() as d:
+        keys = os.path.join(d, "keys")
+        with open(keys, "w") as f:
+            f.write("key-ws-1234\n")
+        srv = Server("--request-timeout-s", 2, "--idle-timeout-s", 2, "--keys", keys,
+                     "--key-concurrency", 1)
         try:
-            init(w, "python", "import time\nprint('a', flush=True)\ntime.sleep(4)\nprint('b')\n")
-            msgs, code, _ = w.until_close(timeout=30)
-            eq((output(msgs), code), ("a\nb\n", 4999), f"the whole run, 4 s: {msgs}")
+            s, status, _, _, _ = wsclient.handshake(srv.port)
+            s.close()
+            eq(status, 401, "no key, no WebSocket")
+            auth = {"Authorization": "Bearer key-ws-1234"}
+            w = WS(srv.port, headers=auth)
+            try:
+                init(w, "python", "import time\nprint('a', flush=True)\ntime.sleep(4)\n"
+                                  "print('b')\n")
+                w.recv_until(lambda m: m.get("type") == "data")
+                r = execute(srv, {"language": "python", "code": "print(1)"}, headers=auth)
+                eq(r.status, 429, "the key's one place is the WebSocket's")
+                msgs, code, _ = w.until_close(timeout=30)
+                eq((output(msgs), code), ("b\n", 4999), f"the whole run, 4 s: {msgs}")
+            finally:
+                w.close()
+            deadline = time.monotonic() + 5
+            while True:
+                r = execute(srv, {"language": "python", "code": "print(1)"}, headers=auth)
+                if r.status == 200 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            eq(r.status, 200, "the place is back once the connection closed")
         finally:
-            w.close()
-    finally:
-        srv.stop()
+            srv.stop()

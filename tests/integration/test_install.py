@@ -80,6 +80,13 @@ def install_tree_cli_and_examples():
     session = build_example("session", static=False)
     out = sh([session, "import math", "r = 2", "math.pi * r ** 2", "x = 1", "r + x"])
     eq(out, "12.566370614359172\n3\ncells 5, alive\n", "session kept r and x across cells")
+    events = build_example("events", static=False)
+    out = sh([events, "import time\nprint(1, flush=True)\ntime.sleep(0.5)\nprint(2)"])
+    timed = [line.split(" s ", 1) for line in out.splitlines()]
+    eq([what for _, what in timed], ["run started", "stdout: 1", "stdout: 2", "status OK, exit 0"],
+       f"events printed {out!r}")
+    check(float(timed[2][0]) - float(timed[1][0]) >= 0.4,
+          f"each chunk when it was written, not with the end: {out!r}")
     # The shared example really uses the shared library.
     deps = sh(["ldd", os.path.join(PREFIX, "run_python-shared")])
     check("libkiln.so.0" in deps, f"run_python-shared does not link libkiln.so: {deps}")
