@@ -9,6 +9,7 @@
 #                   SOAK_CONCURRENCY (32), watched for leaks (bench/soak.py, docs/soak.md)
 #   make languages  the Debian packages of the languages' toolchains (LANGS="go rust"; none: all)
 #   make bench-languages  median hello-world time of each installed language over HTTP
+#   make bench-interactive  first-output latency of SSE and the WebSocket, stdin round trips
 #   make install    kiln, libkiln (.a, .so, kiln.pc), kiln.h, the languages, kiln(1)
 #                   under PREFIX (/usr/local), DESTDIR for packaging
 #   make format     clang-format over the sources
@@ -163,7 +164,7 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 SERVER_OBJS := $(SERVER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
-.PHONY: all deps check check-san test-unit test-integration bench bench-http soak format clean serve
+.PHONY: all deps check check-san test-unit test-integration bench bench-http bench-interactive soak format clean serve
 .PHONY: fuzz fuzz-build fuzz-toolchain languages bench-languages
 all: deps $(BUILD)/kiln $(BUILD)/libkiln.a $(if $(SANITIZE),,$(V8_SO))
 
@@ -240,6 +241,11 @@ check-san:
 # Load on the real server with wrk: requests/s, p50, p99, peak memory.
 bench-http: all
 	bash bench/http.sh $(BUILD)/kiln $(or $(DURATION),10) 20 python javascript typescript bash
+
+# Streamed and interactive runs: time to the first output event (SSE and the
+# WebSocket), and a line's round trip through a running program's stdin.
+bench-interactive: all
+	python3 bench/interactive.py --kiln $(BUILD)/kiln --runs $(or $(RUNS),200) --lines 200
 
 # The server on a free loopback port under legitimate runs, attacks and abuse
 # from SOAK_CONCURRENCY clients; fails on a failed legitimate request, memory

@@ -53,6 +53,10 @@
     truncated "':" "{'type':'boolean'},"
 
 /* The errors an execute route answers with, in the shape of its API. */
+/* An execute reply: its JSON, or with Accept: text/event-stream the run's
+ * events (docs/api.md, Streaming), the last of them that JSON. */
+#define EXEC_OK(text, schema) "{'description':'" text "','content':{'application/json':"    \
+    "{'schema':" schema "},'text/event-stream':{'schema':" STR "}}}"
 #define EXEC_ERRORS(schema)                                                                       \
     "'400':" RESPONSE("bad input: JSON, a field, the language, a limit", schema) ","              \
     "'401':" RESPONSE("API keys are configured and none valid was given", schema) ","             \
@@ -78,14 +82,14 @@ static const char DOC[] =
     "'responses':{'200':" RESPONSE("ok", REF("Languages")) "}}},"
     "'/api/v1/execute':{'post':{'summary':'Run code (Valkode)',"
     "'requestBody':" JSON_BODY(REF("ExecuteV1Request")) ",'required':true},"
-    "'responses':{'200':" RESPONSE("the program ran; data.success tells if it exited with 0",
-                                   REF("ExecuteV1Response")) "," EXEC_ERRORS(REF("ErrorV1")) "}}},"
+    "'responses':{'200':" EXEC_OK("the program ran; data.success tells if it exited with 0",
+                                  REF("ExecuteV1Response")) "," EXEC_ERRORS(REF("ErrorV1")) "}}},"
     "'/api/v2/runtimes':{'get':{'summary':'Languages and versions (Piston)',"
     "'responses':{'200':" RESPONSE("ok", "{'type':'array','items':" REF("Runtime") "}") "}}},"
     "'/api/v2/execute':{'post':{'summary':'Run files (Piston)',"
     "'requestBody':" JSON_BODY(REF("ExecuteV2Request")) ",'required':true},"
-    "'responses':{'200':" RESPONSE("the program ran (or failed to compile)",
-                                   REF("ExecuteV2Response")) "," EXEC_ERRORS(REF("ErrorV2")) "}}},"
+    "'responses':{'200':" EXEC_OK("the program ran (or failed to compile)",
+                                  REF("ExecuteV2Response")) "," EXEC_ERRORS(REF("ErrorV2")) "}}},"
     "'/api/v2/connect':{'get':{'summary':'An interactive run over a WebSocket (Piston): "
     "init, then stdin data, eof and signals in; runtime, stage, data, violation, "
     "memory-warning, exit and error messages out (docs/api.md)',"

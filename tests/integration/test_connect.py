@@ -19,7 +19,8 @@ import time
 
 import harness
 from harness import test, check, eq, show
-from test_server import Server, shared, call, metric, execute, ok_data
+from test_server import Server, shared, call, execute, ok_data
+from test_stream import cancelled_runs
 import wsclient
 from wsclient import WS, output
 
@@ -301,11 +302,6 @@ def connect_init_must_come_within_ten_seconds():
         check(9 <= time.monotonic() - t0 < 15, f"after 10 s: {time.monotonic() - t0:.1f} s")
     finally:
         w.close()
-
-
-def cancelled_runs(srv):
-    t = call(srv, "GET", "/metrics").body.decode()
-    return metric(t, "kiln_runs_total", language="python", status="XX")
 
 
 @test
