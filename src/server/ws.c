@@ -541,6 +541,19 @@ static ssize_t on_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t 
     return -1;
 }
 
+/* The pipe took a part of what was pending: the rest moves to the front
+ * once the taken part is the larger, so that the buffer stays within
+ * twice the bound however long a client keeps a slow reader fed. */
+static void compact_stdin(struct ws_conn *w)
+{
+    size_t left = w->stdin_pending.len - w->stdin_taken;
+    if (!w->stdin_taken || w->stdin_taken < left)
+        return;
+    memmove(w->stdin_pending.data, w->stdin_pending.data + w->stdin_taken, left);
+    w->stdin_pending.len = left;
+    w->stdin_taken = 0;
+}
+
 /* Moves what stdin has pending into the pipe, as far as it takes it. */
 static void feed_stdin(struct ws_conn *w)
 {
@@ -549,8 +562,10 @@ static void feed_stdin(struct ws_conn *w)
                           w->stdin_pending.len - w->stdin_taken);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && errno == EAGAIN)
+        if (n < 0 && errno == EAGAIN) {
+            compact_stdin(w);
             return;
+        }
         if (n < 0) { /* EPIPE cannot happen (in_r is ours); anything else: stop feeding */
             close_fd(&w->in_w);
             return;
