@@ -15,6 +15,7 @@ import json
 import os
 import socket
 import tempfile
+import threading
 import time
 
 import harness
@@ -372,3 +373,37 @@ def connect_keys_places_and_timeouts():
             eq(r.status, 200, "the place is back once the connection closed")
         finally:
             srv.stop()
+
+
+@test
+def connect_shutdown_closes_the_idle_and_finishes_the_running():
+    # SIGTERM: a connection still waiting for init is closed as going away
+    # (1001); a running program finishes, its exit and close arrive, and
+    # the server then exits 0 leaving nothing behind (Server.stop checks).
+    srv = Server()
+    idle = run = None
+    try:
+        idle = WS(srv.port)
+        run = WS(srv.port)
+        init(run, "python", "import time\nprint('a', flush=True)\ntime.sleep(2)\nprint('b')\n")
+        line_of(run)
+        errors = []
+
+        def stop():
+            try:
+                srv.stop()
+            except BaseException as e:  # reported below, on the test's thread
+                errors.append(e)
+
+        stopper = threading.Thread(target=stop)
+        stopper.start()
+        _, code, reason = idle.until_close(timeout=10)
+        eq((code, reason), (1001, "the server is shutting down"), "the idle one")
+        msgs, code, _ = run.until_close(timeout=20)
+        eq((output(msgs), code), ("b\n", 4999), f"the running one finished: {msgs}")
+        stopper.join(40)
+        check(not stopper.is_alive() and not errors, f"the server stopped cleanly: {errors}")
+    finally:
+        for w in (idle, run):
+            if w:
+                w.close()
