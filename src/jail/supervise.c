@@ -1,8 +1,9 @@
 /* supervise.c — the supervisor's event loop for one run.
  *
- * One thread, one poll() over three fds: the program's stdout and stderr
- * pipes and the keeper's message socket. The timeout of each poll is the
- * nearest of: the wall deadline, the next CPU check, the setup deadline.
+ * One thread, one poll() over the program's stdout and stderr pipes and
+ * the keeper's message socket (and the fds below). The timeout of each
+ * poll is the nearest of: the wall deadline, the next CPU check, the setup
+ * deadline.
  * CPU time is read from the slot's cgroup, so it counts every process of
  * the run; the next check comes when the remaining budget could at the
  * earliest be spent (remaining / CPUs), which keeps the enforcement within
@@ -15,6 +16,10 @@
  * the start, every chunk of output as kept, the first denial of each call
  * and, once, memory at 80 % of its limit: for that it reads the group's
  * peak every MEM_CHECK_MS, which only a streamed run pays for.
+ *
+ * Two more fds may join the poll: the client's socket (hangup_fd), whose
+ * hang-up cancels the run, and an interactive run's signal pipe
+ * (signal_fd), each byte a signal for the program's processes.
  */
 #define _GNU_SOURCE
 #include "supervise.h"
