@@ -357,7 +357,7 @@ def connect_keys_places_and_timeouts():
             try:
                 init(w, "python", "import time\nprint('a', flush=True)\ntime.sleep(4)\n"
                                   "print('b')\n")
-                w.recv_until(lambda m: m.get("type") == "data")
+                line_of(w)
                 r = execute(srv, {"language": "python", "code": "print(1)"}, headers=auth)
                 eq(r.status, 429, "the key's one place is the WebSocket's")
                 msgs, code, _ = w.until_close(timeout=30)

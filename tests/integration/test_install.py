@@ -81,7 +81,10 @@ def install_tree_cli_and_examples():
     out = sh([session, "import math", "r = 2", "math.pi * r ** 2", "x = 1", "r + x"])
     eq(out, "12.566370614359172\n3\ncells 5, alive\n", "session kept r and x across cells")
     events = build_example("events", static=False)
-    out = sh([events, "import time\nprint(1, flush=True)\ntime.sleep(0.5)\nprint(2)"])
+    # One write per line: print() may write "1" and "\n" apart, and each
+    # write can be a chunk of its own.
+    out = sh([events, "import os, time\nos.write(1, b'1\\n')\ntime.sleep(0.5)\n"
+                      "os.write(1, b'2\\n')"])
     timed = [line.split(" s ", 1) for line in out.splitlines()]
     eq([what for _, what in timed], ["run started", "stdout: 1", "stdout: 2", "status OK, exit 0"],
        f"events printed {out!r}")
