@@ -486,6 +486,13 @@ static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_
     if (w->phase == WS_ENDED)
         return;
     const char *text = (const char *)m->msg;
+    /* What cJSON cannot carry (a NUL would cut a string short) or should
+     * not be asked to (deep nesting) is refused, as in an HTTP body. */
+    struct jreq_error e;
+    if (jreq_prescan(text, m->msg_length, w->s->jctx.max_depth, &e) < 0) {
+        fail(w, WS_CLOSE_ERROR, "%s", e.message);
+        return;
+    }
     cJSON *doc = cJSON_ParseWithLength(text, m->msg_length);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(doc, "type");
     if (!cJSON_IsString(type))

@@ -239,6 +239,11 @@ def connect_protocol_errors_close_with_their_codes():
             init_first=True)
     refused({"type": "signal", "signal": 0}, 4005, "signal 0", init_first=True)
     refused({"type": "dance"}, 4002, "an unknown type", init_first=True)
+    msg = refused({"type": "data", "stream": "stdin", "data": "a\u0000b"}, 4002,
+                  "a NUL in stdin data (cJSON would cut the string there)", init_first=True)
+    check("NUL" in msg or "\\u0000" in msg, f"says why: {msg}")
+    refused(b'{"type":"eof","x":' + b"[" * 200 + b"]" * 200 + b"}", 4002, "deep nesting",
+            init_first=True)
     # Interpret mode and cases are one-shot: the engine's refusal, plainly.
     msg = refused({"type": "init", "language": "python", "version": "*", "mode": "interpret",
                    "files": [{"content": "1"}]}, 4002, "interpret mode")
