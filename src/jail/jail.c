@@ -367,6 +367,14 @@ int jail_memfd(const char *name, const char *data, size_t len, char *err, size_t
     return fd;
 }
 
+int jail_stdin(int stdin_fd, const char *data, size_t len, char *err, size_t errlen)
+{
+    if (stdin_fd <= 0)
+        return jail_memfd("stdin", data ? data : "", len, err, errlen);
+    int fd = fcntl(stdin_fd, F_DUPFD_CLOEXEC, 3);
+    return fd < 0 ? err_set(err, errlen, "dup stdin: %m") : fd;
+}
+
 struct run_fds {
     int chan[2], out[2], err[2], in;
 };
@@ -397,11 +405,7 @@ static int run_fds_open(struct run_fds *f, const struct jail_spec *spec, char *e
         run_fds_close(f);
         return err_set(err, errlen, "pipe: %m");
     }
-    if (spec->stdin_fd > 0 && (f->in = fcntl(spec->stdin_fd, F_DUPFD_CLOEXEC, 3)) < 0)
-        err_set(err, errlen, "dup stdin: %m");
-    else if (spec->stdin_fd <= 0)
-        f->in = jail_memfd("stdin", spec->stdin_data ? spec->stdin_data : "", spec->stdin_len,
-                           err, errlen);
+    f->in = jail_stdin(spec->stdin_fd, spec->stdin_data, spec->stdin_len, err, errlen);
     if (f->in < 0) {
         run_fds_close(f);
         return -1;

@@ -131,6 +131,9 @@ void jail_slot_finish(struct jail *jail, unsigned slot, const struct supervision
 int jail_slot_clear(struct jail *jail, unsigned slot, char *err, size_t errlen);
 /* A sealed memfd holding data, positioned at 0; -1 with err on failure. */
 int jail_memfd(const char *name, const char *data, size_t len, char *err, size_t errlen);
+/* A run's stdin: a fresh descriptor of stdin_fd when it is > 0 (an
+ * interactive run's pipe, kiln.h), else a sealed memfd of data. */
+int jail_stdin(int stdin_fd, const char *data, size_t len, char *err, size_t errlen);
 
 /* What the host offers, for `kiln check`. */
 struct jail_report {

@@ -763,10 +763,8 @@ static int send_request(struct zygote_child *c, const struct zygote_request *r,
     size_t nfds = r->interpret ? 3 : 2;
     *value_fd = -1;
     fds[0] = pack_request(r, l, session, &rm, err, errlen);
-    if (fds[0] >= 0 && r->stdin_fd > 0 && (fds[1] = fcntl(r->stdin_fd, F_DUPFD_CLOEXEC, 3)) < 0)
-        err_set(err, errlen, "dup stdin: %m");
-    else if (fds[0] >= 0 && r->stdin_fd <= 0)
-        fds[1] = jail_memfd("stdin", r->stdin_data ? r->stdin_data : "", r->stdin_len, err, errlen);
+    if (fds[0] >= 0)
+        fds[1] = jail_stdin(r->stdin_fd, r->stdin_data, r->stdin_len, err, errlen);
     if (fds[1] >= 0 && nfds == 3 && (fds[2] = memfd_create("value", MFD_CLOEXEC)) < 0)
         err_set(err, errlen, "memfd_create: %m");
     if (fds[1] >= 0 && (nfds == 2 || fds[2] >= 0)) {
