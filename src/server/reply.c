@@ -88,6 +88,12 @@ cJSON *reply_bytes(const char *data, size_t len)
     return json_bytes(data, len);
 }
 
+cJSON *reply_exit_code(const struct kiln_stage *st)
+{
+    bool exited = st->signal == 0 && (st->status == KILN_OK || st->status == KILN_RE);
+    return exited ? cJSON_CreateNumber(st->exit_code) : cJSON_CreateNull();
+}
+
 cJSON *reply_signal(int sig)
 {
     if (sig <= 0)

@@ -40,6 +40,9 @@ void reply_free(struct srv_reply *r);
 
 /* A JSON string of bytes that may hold invalid UTF-8 (made U+FFFD). */
 cJSON *reply_bytes(const char *data, size_t len);
+/* The stage's exit code when the program exited by itself (OK or RE),
+ * else JSON null. */
+cJSON *reply_exit_code(const struct kiln_stage *st);
 /* "SIGKILL" for 9, JSON null for 0. */
 cJSON *reply_signal(int sig);
 

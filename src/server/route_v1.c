@@ -88,14 +88,12 @@ void v1_languages(struct server *s, struct srv_reply *out)
 
 static void add_stage_fields(cJSON *o, const struct kiln_stage *st)
 {
-    bool exited = st->signal == 0 && (st->status == KILN_OK || st->status == KILN_RE);
     cJSON_AddStringToObject(o, "status", kiln_status_name(st->status));
     cJSON_AddItemToObject(o, "stdout", reply_bytes(st->out, st->out_len));
     cJSON_AddItemToObject(o, "stderr", reply_bytes(st->err, st->err_len));
     cJSON_AddBoolToObject(o, "stdoutTruncated", st->out_truncated);
     cJSON_AddBoolToObject(o, "stderrTruncated", st->err_truncated);
-    cJSON_AddItemToObject(o, "exitCode",
-                          exited ? cJSON_CreateNumber(st->exit_code) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "exitCode", reply_exit_code(st));
     cJSON_AddItemToObject(o, "signal", reply_signal(st->signal));
     cJSON_AddItemToObject(o, "message",
                           st->message[0] ? cJSON_CreateString(st->message) : cJSON_CreateNull());

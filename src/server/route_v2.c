@@ -43,12 +43,11 @@ static cJSON *output_json(const struct kiln_stage *st)
 
 static cJSON *stage_json(const struct kiln_stage *st)
 {
-    bool exited = st->signal == 0 && (st->status == KILN_OK || st->status == KILN_RE);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "stdout", reply_bytes(st->out, st->out_len));
     cJSON_AddItemToObject(o, "stderr", reply_bytes(st->err, st->err_len));
     cJSON_AddItemToObject(o, "output", output_json(st));
-    cJSON_AddItemToObject(o, "code", exited ? cJSON_CreateNumber(st->exit_code) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "code", reply_exit_code(st));
     cJSON_AddItemToObject(o, "signal", reply_signal(st->signal));
     cJSON_AddItemToObject(o, "message",
                           st->message[0] ? cJSON_CreateString(st->message) : cJSON_CreateNull());

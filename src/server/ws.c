@@ -335,9 +335,7 @@ static cJSON *exit_message(const struct kiln_result *res)
     const struct kiln_stage *st = compile_failed ? &res->compile : &res->run;
     cJSON *o = message("exit");
     cJSON_AddStringToObject(o, "stage", compile_failed ? "compile" : "run");
-    bool exited = !st->signal && st->status != KILN_TO && st->status != KILN_XX;
-    cJSON_AddItemToObject(o, "code", exited ? cJSON_CreateNumber(st->exit_code)
-                                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "code", reply_exit_code(st));
     cJSON_AddItemToObject(o, "signal", reply_signal(st->signal));
     cJSON_AddStringToObject(o, "status", kiln_status_name(res->status));
     cJSON_AddStringToObject(o, "message", st->message);
@@ -695,22 +693,17 @@ static void linger(struct ws_conn *w)
     }
 }
 
-static void *socket_main(void *arg)
+/* The end of an upgraded connection, its run over or never begun: the
+ * socket back to libmicrohttpd to close, the places given back, and the
+ * server told it has one WebSocket less. */
+static void finish(struct ws_conn *w)
 {
-    struct ws_conn *w = arg;
     struct server *s = w->s;
-    serve(w);
-    linger(w);
-    /* The run ends now if it has not: the closed signal pipe cancels it. */
-    close_fd(&w->sig_w);
-    close_fd(&w->in_w);
-    if (w->run_thread_started)
-        pthread_join(w->run_thread, NULL);
-    close_fd(&w->sig_r);
-    close_fd(&w->in_r);
-    close_fd(&w->wake[0]);
-    close_fd(&w->wake[1]);
-    wslay_event_context_free(w->ctx);
+    int *fds[] = { &w->sig_w, &w->sig_r, &w->in_w, &w->in_r, &w->wake[0], &w->wake[1] };
+    for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+        close_fd(fds[i]);
+    if (w->ctx)
+        wslay_event_context_free(w->ctx);
     jreq_free(&w->jreq);
     MHD_upgrade_action(w->urh, MHD_UPGRADE_ACTION_CLOSE);
     release_places(w);
@@ -718,6 +711,19 @@ static void *socket_main(void *arg)
     pthread_mutex_lock(&s->lock);
     s->websockets--;
     pthread_mutex_unlock(&s->lock);
+}
+
+static void *socket_main(void *arg)
+{
+    struct ws_conn *w = arg;
+    serve(w);
+    linger(w);
+    /* The run ends now if it has not: the closed signal pipe cancels it. */
+    close_fd(&w->sig_w);
+    close_fd(&w->in_w);
+    if (w->run_thread_started)
+        pthread_join(w->run_thread, NULL);
+    finish(w);
     return NULL;
 }
 
@@ -766,16 +772,7 @@ static void upgraded(void *cls, struct MHD_Connection *c, void *req_cls, const c
     pthread_mutex_unlock(&w->s->lock);
     if (prepare(w, extra_in, extra_in_size) < 0 || pthread_create(&t, &attr, socket_main, w)) {
         fprintf(stderr, "kiln serve: a WebSocket could not start: %s\n", strerror(errno));
-        if (w->ctx)
-            wslay_event_context_free(w->ctx);
-        close_fd(&w->wake[0]);
-        close_fd(&w->wake[1]);
-        MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
-        release_places(w);
-        pthread_mutex_lock(&w->s->lock);
-        w->s->websockets--;
-        pthread_mutex_unlock(&w->s->lock);
-        ws_abandon(w);
+        finish(w);
     }
     pthread_attr_destroy(&attr);
 }
