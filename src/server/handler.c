@@ -80,7 +80,8 @@ static const struct srv_route ROUTES[] = {
 
 static const char *const ROUTE_NAMES[] = {
     "/api/v1/health", "/api/v1/languages", "/api/v1/execute", "/api/v2/runtimes",
-    "/api/v2/execute", "/metrics", "/api/openapi.json", "/api/v1/sessions", "/api/v2/connect", "other",
+    "/api/v2/execute", "/metrics", "/api/openapi.json", "/api/v1/sessions", "/api/v2/connect",
+    "other",
 };
 _Static_assert(sizeof ROUTE_NAMES / sizeof *ROUTE_NAMES == NROUTES + 1, "a name per route");
 

@@ -171,8 +171,9 @@ static int start_daemon(struct server *s, char *err, size_t errlen)
     socklen_t addrlen;
     if (config_listen_addr(&s->cfg, &addr, &addrlen, err, errlen) < 0)
         return -1;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE |
-                     MHD_USE_ERROR_LOG | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_ALLOW_UPGRADE | MHD_USE_ERROR_LOG |
+                     (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     /* The logger first: libmicrohttpd logs problems with later options. */
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, handler_access, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
