@@ -16,16 +16,15 @@
 #define _GNU_SOURCE
 #include "server/sessions.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "server/reply.h"
 #include "server/route_v1.h"
 #include "util/err.h"
+#include "util/token.h"
 
 #define SESSION_ID_BYTES 16
 #define SWEEP_INTERVAL_MS 500
@@ -353,21 +352,6 @@ static void reply_gone(struct srv_req *r, const struct srv_session *it, const ch
 
 /* ---------------------------------------------------------------- routes */
 
-static void make_id(char *id)
-{
-    unsigned char raw[SESSION_ID_BYTES];
-    size_t got = 0;
-    while (got < sizeof raw) {
-        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-        if (n > 0)
-            got += (size_t)n;
-        else if (errno != EINTR)
-            abort(); /* no randomness: guessable ids would be worse */
-    }
-    for (size_t i = 0; i < sizeof raw; i++)
-        snprintf(id + 2 * i, 3, "%02x", raw[i]);
-}
-
 /* With the lock: refuses when the key has as many as it may. */
 static bool key_full(struct srv_sessions *ss, int key, unsigned *max)
 {
@@ -383,7 +367,7 @@ static struct srv_session *new_record(struct srv_sessions *ss, const struct jreq
     struct srv_session *it = calloc(1, sizeof *it);
     if (!it)
         return NULL;
-    make_id(it->id);
+    token_random_hex(it->id, SESSION_ID_BYTES);
     it->key = key;
     it->lang = jr->lang;
     it->profile = jr->profile;
