@@ -32,8 +32,9 @@ endif
 # run only for targets that compile, so `make deps` works on a bare machine.
 PKGS := libseccomp libcjson libmicrohttpd
 # The server's WebSocket: libwslay frames (Debian ships no .pc for it),
-# nettle's SHA-1 makes the handshake's accept key.
-SERVER_PKGS := nettle
+# nettle's SHA-1 makes the handshake's accept key. Submissions: SQLite
+# (one node), hiredis (many nodes on one Redis), libcurl (their callbacks).
+SERVER_PKGS := nettle sqlite3 hiredis libcurl
 WSLAY_H := /usr/include/wslay/wslay.h
 NEED_PKGS := $(filter-out deps clean format,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEED_PKGS),)
@@ -92,6 +93,7 @@ LIB_SRCS := \
 	src/util/json.c \
 	src/util/lines.c \
 	src/util/num.c \
+	src/util/token.c \
 	src/jail/cgroup.c \
 	src/jail/cgroup_v1.c \
 	src/jail/cgroup_v2.c \
@@ -145,10 +147,18 @@ SERVER_SRCS := \
 	src/server/metrics.c \
 	src/server/openapi.c \
 	src/server/profile.c \
-	src/server/sessions.c
+	src/server/sessions.c \
+	src/server/submissions.c \
+	src/server/runners.c \
+	src/server/verdict.c \
+	src/server/callback.c \
+	src/server/jobq.c \
+	src/server/jobq_sqlite.c \
+	src/server/jobq_redis.c
 
 UNIT_TESTS := \
 	tests/unit/test_server_req \
+	tests/unit/test_callback \
 	tests/unit/test_limits \
 	tests/unit/test_lang \
 	tests/unit/test_cgroup \
@@ -191,6 +201,15 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libkiln.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
 		$(BUILD)/libkiln.a $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# The callbacks' sender links alone too, with libcurl; its test talks to a
+# tiny HTTP server of its own on the loopback.
+CALLBACK_OBJS := $(BUILD)/src/server/callback.o
+$(CALLBACK_OBJS): CFLAGS += $(shell pkg-config --cflags libcurl)
+$(BUILD)/tests/unit/test_callback: tests/unit/test_callback.c $(CALLBACK_OBJS) $(BUILD)/libkiln.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka libcurl) $(LDFLAGS) -o $@ $< \
+		$(CALLBACK_OBJS) $(BUILD)/libkiln.a $(LDLIBS) $(shell pkg-config --libs libcurl cmocka)
 
 # The server's request parsing is pure code: its unit test links it alone.
 SERVER_REQ_OBJS := $(BUILD)/src/server/json_req.o $(BUILD)/src/server/codec.o \

@@ -45,7 +45,7 @@ static const struct cfg_setting SETTINGS[] = {
     U32(queue_wait_ms, 0, 3600000, "longest wait for a warm language's slot; then 503 (10000)"),
     U32(artifact_cache_kib, 0, 64u << 20, "KiB of compiled programs kept in memory, so that a "
         "program sent again is not compiled again (131072; 0: off)"),
-    U32(queue, 0, 100000, "requests that may wait for a worker; more get 503 (1024)"),
+    U32(backlog, 0, 100000, "requests that may wait for a worker; more get 503 (1024)"),
     U32(max_body, 1024, 64u << 20, "largest request body in bytes; more gets 413 (1048576)"),
     STR(keys, "file of API keys, one a line; then `Authorization: Bearer KEY` is required"),
     STR(cors, "origin allowed to call from a browser, or * (off)"),
@@ -67,16 +67,35 @@ static const struct cfg_setting SETTINGS[] = {
     U32(session_ended_keep_s, 1, 86400, "an ended session answers 410 with its reason this "
         "long, then 404 (600)"),
     STR(languages_dir, "folder of language definitions"),
+    STR(queue, "where submissions wait: sqlite (in data_dir) or redis://HOST:PORT, shared by "
+        "many nodes (sqlite)"),
+    STR(data_dir, "directory of the SQLite queue, kiln.db (/var/lib/kiln)"),
+    STR(node_id, "this node's name in the queue, health and metrics (HOSTNAME-PID)"),
+    U32(runners, 0, 1024, "submissions run at once by this node (0: as many as workers)"),
+    U32(results_keep_s, 1, 31u * 86400, "a finished submission's result is kept this long "
+        "(86400)"),
+    U32(batch_max, 1, 1000, "submissions in one batch, and tokens in one batch GET (20)"),
+    U32(reclaim_ms, 1000, 86400000, "redis: a job whose node has not shown life this long is "
+        "run elsewhere (30000)"),
+    STR(callback_allow, "origins callbacks may go to, e.g. \"http://10.0.0.5:8080 "
+        "https://hooks.example.com\" (none)"),
+    U32(callback_attempts, 1, 100, "tries of a callback before it is marked failed (5)"),
+    U32(callback_timeout_ms, 100, 600000, "time a callback's try may take (5000)"),
+    U32(callback_backoff_ms, 0, 3600000, "wait before a callback's second try, doubled for each "
+        "next (1000)"),
 };
 #define SETTING_COUNT (sizeof SETTINGS / sizeof *SETTINGS)
 
 static const char USAGE_HEAD[] =
-    "usage: kiln serve [--listen HOST:PORT] [--config FILE] [--slots N] [--queue N]\n"
+    "usage: kiln serve [--listen HOST:PORT] [--config FILE] [--slots N] [--backlog N]\n"
+    "                  [--queue sqlite|redis://HOST:PORT] [--data-dir DIR]\n"
     "                  [--max-body BYTES] [--keys FILE] [--cors ORIGIN] [--allow-remote]\n"
     "                  [--set KEY=VALUE]...\n"
     "\n"
     "Serves kiln over HTTP: Valkode's API (/api/v1), Piston's (/api/v2), /metrics and\n"
     "/api/openapi.json. SIGTERM or SIGINT: stop accepting, let requests finish, exit 0.\n"
+    "Submissions (/api/v1/submissions) wait in --queue: SQLite in --data-dir by default,\n"
+    "or one Redis shared by every node given the same redis://HOST:PORT.\n"
     "\n"
     "Every setting is a flag (--KEY, '-' for '_'), an environment variable (KILN_KEY)\n"
     "and a line `KEY = VALUE` of the --config file (or $KILN_CONFIG); a flag beats the\n"
@@ -319,7 +338,15 @@ static void config_defaults(struct srv_config *cfg)
     cfg->queue_max = cfg->engine.queue_max;
     cfg->queue_wait_ms = cfg->engine.queue_wait_ms;
     cfg->artifact_cache_kib = cfg->engine.artifact_cache_kib;
-    cfg->queue = 1024;
+    cfg->backlog = 1024;
+    snprintf(cfg->queue, sizeof cfg->queue, "sqlite");
+    snprintf(cfg->data_dir, sizeof cfg->data_dir, "/var/lib/kiln");
+    cfg->results_keep_s = 86400;
+    cfg->batch_max = 20;
+    cfg->reclaim_ms = 30000;
+    cfg->callback_attempts = 5;
+    cfg->callback_timeout_ms = 5000;
+    cfg->callback_backoff_ms = 1000;
     cfg->max_body = 1u << 20;
     cfg->drain_ms = 10000;
     cfg->key_burst = 10;

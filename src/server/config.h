@@ -23,7 +23,7 @@ struct srv_config {
     uint32_t queue_max;       /* requests that may wait for a warm language's slot */
     uint32_t queue_wait_ms;   /* longest wait for a warm language's slot */
     uint32_t artifact_cache_kib; /* compiled programs kept (kiln_config) */
-    uint32_t queue;           /* requests that may wait for a worker */
+    uint32_t backlog;         /* requests that may wait for a worker */
     uint32_t max_body;        /* bytes of a request body */
     char keys[4096];          /* API keys file; "" = no keys, open access */
     char cors[256];           /* allowed origin; "" = CORS off */
@@ -43,6 +43,15 @@ struct srv_config {
     uint32_t session_max_idle_s, session_max_lifetime_s; /* the most a client may ask */
     uint32_t session_ended_keep_s; /* an ended session answers 410 with its reason this long */
     char languages_dir[4096];
+    char queue[256];             /* submissions: "sqlite" or "redis://HOST:PORT" (jobq.h) */
+    char data_dir[4096];         /* the SQLite queue's directory */
+    char node_id[64];            /* "": HOSTNAME-PID */
+    uint32_t runners;            /* submissions run at once; 0: as many as workers */
+    uint32_t results_keep_s;     /* a finished submission's result is kept this long */
+    uint32_t batch_max;          /* submissions in one batch */
+    uint32_t reclaim_ms;         /* redis: a job of a node silent this long runs elsewhere */
+    char callback_allow[4096];   /* origins callbacks may reach (callback.h); "": none */
+    uint32_t callback_attempts, callback_timeout_ms, callback_backoff_ms;
     struct kiln_config engine; /* limits, slots; string members point into this struct */
     uint32_t defaults_set[2];  /* run, compile: bit i when kiln_limit_fields[i]'s default
                                 * was configured (else it follows a lower maximum) */

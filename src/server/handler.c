@@ -25,6 +25,7 @@
 #include "server/route_v2.h"
 #include "server/sessions.h"
 #include "server/stream.h"
+#include "server/submissions.h"
 #include "server/ws.h"
 
 /* The request state of an admitted GET between its first call and the
@@ -49,8 +50,10 @@ static void get_metrics(struct server *s, struct srv_reply *out)
     struct kiln_cache_stats cache;
     kiln_cache_stats(s->engine, &cache);
     double uptime = (double)(srv_now_ns() - s->started_ns) / 1e9;
+    struct metrics_queue q;
+    submissions_stats(s, &q);
     reply_free(out);
-    out->body = warm ? metrics_render(s->metrics, &ws, warm, &cache, uptime, &out->len) : NULL;
+    out->body = warm ? metrics_render(s->metrics, &ws, warm, &cache, &q, uptime, &out->len) : NULL;
     free(warm);
     out->status = out->body ? 200 : 500;
     out->content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -75,13 +78,14 @@ static const struct srv_route ROUTES[] = {
     { "/api/openapi.json", SRV_API_V1, "GET", true, get_openapi, NULL, NULL, NULL, false },
     { "/api/v1/sessions", SRV_API_V1, "*", false, NULL, NULL, NULL, sessions_job, false },
     { "/api/v2/connect", SRV_API_V2, "GET", false, NULL, NULL, NULL, NULL, true },
+    { "/api/v1/submissions", SRV_API_V1, "*", false, NULL, NULL, NULL, submissions_job, false },
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 
 static const char *const ROUTE_NAMES[] = {
     "/api/v1/health", "/api/v1/languages", "/api/v1/execute", "/api/v2/runtimes",
     "/api/v2/execute", "/metrics", "/api/openapi.json", "/api/v1/sessions", "/api/v2/connect",
-    "other",
+    "/api/v1/submissions", "other",
 };
 _Static_assert(sizeof ROUTE_NAMES / sizeof *ROUTE_NAMES == NROUTES + 1, "a name per route");
 
@@ -208,7 +212,7 @@ static enum MHD_Result admit(struct call *k, int key, void **req_cls)
     if (workers_reserve(s->workers) < 0) {
         access_release(s->access, key);
         reply_error(&out, k->api, 503, "queue_full", "every worker is busy and the queue (%u) "
-                    "is full; retry shortly", s->cfg.queue);
+                    "is full; retry shortly", s->cfg.backlog);
         out.retry_after = 1;
         return send_call(k, &out);
     }
@@ -316,6 +320,9 @@ static enum MHD_Result start(struct server *s, struct srv_req *r)
     if (r->route->job) {
         const char *g = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "graceful");
         r->graceful = g && (!strcmp(g, "1") || !strcmp(g, "true"));
+        const char *t = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "tokens");
+        if (t && !(r->query_tokens = strdup(t)))
+            return fail_req(s, r, 500, "internal_error", "out of memory");
     } else {
         if (r->route->parse(r->body.data ? r->body.data : "", r->body.len, &s->jctx, &r->jreq,
                             &e) < 0)
@@ -408,6 +415,7 @@ static void req_free(struct server *s, struct srv_req *r)
     ws_abandon(r->ws);
     buf_free(&r->body);
     reply_free(&r->reply);
+    free(r->query_tokens);
     free(r);
     pthread_mutex_lock(&s->lock);
     s->inflight--;

@@ -14,7 +14,8 @@
 #include "util/buf.h"
 
 /* Status codes the service answers with; anything else counts as "other". */
-static const unsigned HTTP_CODES[] = { 200, 204, 400, 401, 404, 405, 413, 415, 429, 500, 503 };
+static const unsigned HTTP_CODES[] = { 200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 415,
+                                       429, 500, 503 };
 #define NCODES (sizeof HTTP_CODES / sizeof *HTTP_CODES + 1)
 
 /* Upper bounds of the run-time histogram, in seconds: from a warm run
@@ -324,9 +325,50 @@ static void render_cache(const struct kiln_cache_stats *c, struct out *o)
         (unsigned long long)c->bytes, (unsigned long long)c->max_bytes);
 }
 
+static void render_queue(const struct metrics_queue *q, struct out *o)
+{
+    put(o, "# HELP kiln_node_info This node: its name in the queue and the queue's kind.\n"
+           "# TYPE kiln_node_info gauge\nkiln_node_info{node=\"%s\",queue=\"%s\"} 1\n",
+        q->node, q->kind);
+    put(o, "# HELP kiln_queue_up Whether the submissions' store answered this scrape.\n"
+           "# TYPE kiln_queue_up gauge\nkiln_queue_up %d\n", q->available ? 1 : 0);
+    put(o, "# HELP kiln_submissions Submissions in the queue by state (of every node sharing "
+           "it).\n# TYPE kiln_submissions gauge\n"
+           "kiln_submissions{state=\"queued\"} %llu\nkiln_submissions{state=\"running\"} %llu\n"
+           "kiln_submissions{state=\"done\"} %llu\n",
+        (unsigned long long)q->jobs.queued, (unsigned long long)q->jobs.running,
+        (unsigned long long)q->jobs.done);
+    put(o, "# HELP kiln_queue_oldest_age_seconds Age of the oldest queued submission (0: none).\n"
+           "# TYPE kiln_queue_oldest_age_seconds gauge\nkiln_queue_oldest_age_seconds %.3f\n",
+        q->jobs.oldest_queued_ms > 0 ? (double)q->jobs.oldest_queued_ms / 1000 : 0.0);
+    put(o, "# HELP kiln_runners Submission runners of this node, and those running one.\n"
+           "# TYPE kiln_runners gauge\nkiln_runners{state=\"all\"} %u\n"
+           "kiln_runners{state=\"busy\"} %u\n", q->runners.runners, q->runners.busy);
+    put(o, "# HELP kiln_submissions_completed_total Results this node stored.\n"
+           "# TYPE kiln_submissions_completed_total counter\n"
+           "kiln_submissions_completed_total %llu\n"
+           "# HELP kiln_submissions_requeued_total Jobs given back for want of an engine slot.\n"
+           "# TYPE kiln_submissions_requeued_total counter\n"
+           "kiln_submissions_requeued_total %llu\n"
+           "# HELP kiln_queue_errors_total Calls to the store that failed.\n"
+           "# TYPE kiln_queue_errors_total counter\nkiln_queue_errors_total %llu\n",
+        (unsigned long long)q->runners.completed, (unsigned long long)q->runners.requeued,
+        (unsigned long long)q->runners.store_errors);
+    put(o, "# HELP kiln_callbacks_total Callbacks this node sent, by outcome.\n"
+           "# TYPE kiln_callbacks_total counter\n"
+           "kiln_callbacks_total{result=\"delivered\"} %llu\n"
+           "kiln_callbacks_total{result=\"failed\"} %llu\n"
+           "# HELP kiln_callback_retries_total Callback tries after a first one failed.\n"
+           "# TYPE kiln_callback_retries_total counter\nkiln_callback_retries_total %llu\n"
+           "# HELP kiln_callbacks_pending Callbacks waiting for a try.\n"
+           "# TYPE kiln_callbacks_pending gauge\nkiln_callbacks_pending %u\n",
+        (unsigned long long)q->callbacks.delivered, (unsigned long long)q->callbacks.failed,
+        (unsigned long long)q->callbacks.retries, q->callbacks.pending);
+}
+
 char *metrics_render(struct srv_metrics *m, const struct workers_stats *workers,
                      const struct kiln_pool_stats *warm, const struct kiln_cache_stats *cache,
-                     double uptime_s, size_t *len)
+                     const struct metrics_queue *queue, double uptime_s, size_t *len)
 {
     struct out o = { { 0 }, false };
     pthread_mutex_lock(&m->lock);
@@ -337,6 +379,7 @@ char *metrics_render(struct srv_metrics *m, const struct workers_stats *workers,
     render_workers(workers, uptime_s, &o);
     render_warm(m, warm, &o);
     render_cache(cache, &o);
+    render_queue(queue, &o);
     if (o.failed) {
         buf_free(&o.b);
         return NULL;

@@ -6,7 +6,10 @@
 #include <stdint.h>
 
 #include "kiln.h"
+#include "server/callback.h"
+#include "server/jobq.h"
 #include "server/json_req.h"
+#include "server/runners.h"
 #include "server/workers.h"
 
 struct srv_metrics;
@@ -25,11 +28,21 @@ void metrics_run(struct srv_metrics *m, size_t lang, const struct kiln_result *r
 /* Runs of a language, and those in which the sandbox worked (not XX). */
 void metrics_lang(struct srv_metrics *m, size_t lang, uint64_t *runs, uint64_t *sandbox_ok);
 
+/* What /metrics and /api/v1/health tell of the submissions. */
+struct metrics_queue {
+    const char *node; /* this node's name */
+    const char *kind; /* "sqlite" or "redis" */
+    bool available;   /* the store answered; else jobs is zero */
+    struct jobq_stats jobs;
+    struct runners_stats runners;
+    struct callbacks_stats callbacks;
+};
+
 /* The Prometheus text exposition (format 0.0.4), malloc'd; NULL on ENOMEM.
  * warm[i] holds the engine's pool figures of langs[i] where langs[i].warm;
  * cache, the compiled-artifact cache's. */
 char *metrics_render(struct srv_metrics *m, const struct workers_stats *workers,
                      const struct kiln_pool_stats *warm, const struct kiln_cache_stats *cache,
-                     double uptime_s, size_t *len);
+                     const struct metrics_queue *queue, double uptime_s, size_t *len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "server/reply.h"
+#include "server/submissions.h"
 #include "util/json.h"
 
 static cJSON *envelope(cJSON **data)
@@ -51,6 +52,27 @@ static cJSON *runners_json(struct server *s, unsigned workers)
     return runners;
 }
 
+/* The queue as this node sees it: shared by every node on one Redis. */
+static cJSON *queue_json(struct server *s)
+{
+    struct metrics_queue q;
+    submissions_stats(s, &q);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "queue", q.kind);
+    cJSON_AddBoolToObject(o, "available", q.available);
+    cJSON_AddNumberToObject(o, "queued", (double)q.jobs.queued);
+    cJSON_AddNumberToObject(o, "running", (double)q.jobs.running);
+    cJSON_AddNumberToObject(o, "done", (double)q.jobs.done);
+    cJSON_AddItemToObject(o, "oldestQueuedAgeMs", q.jobs.oldest_queued_ms >= 0
+                                                      ? cJSON_CreateNumber((double)q.jobs.oldest_queued_ms)
+                                                      : cJSON_CreateNull());
+    cJSON_AddNumberToObject(o, "runners", q.runners.runners);
+    cJSON_AddNumberToObject(o, "busyRunners", q.runners.busy);
+    cJSON_AddNumberToObject(o, "completed", (double)q.runners.completed);
+    cJSON_AddNumberToObject(o, "callbacksPending", q.callbacks.pending);
+    return o;
+}
+
 void v1_health(struct server *s, struct srv_reply *out)
 {
     struct workers_stats ps;
@@ -68,6 +90,8 @@ void v1_health(struct server *s, struct srv_reply *out)
     cJSON_AddNumberToObject(pp, "idleWorkers", ps.workers - ps.busy);
     cJSON_AddNumberToObject(pp, "pendingRequests", ps.pending);
     cJSON_AddItemToObject(data, "runners", runners_json(s, s->cfg.slots));
+    cJSON_AddStringToObject(data, "node", s->node);
+    cJSON_AddItemToObject(data, "submissions", queue_json(s));
     /* 503 while draining: load balancers stop sending work here. */
     reply_json(out, draining ? 503 : 200, doc);
 }

@@ -65,8 +65,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/callback.h"
 #include "server/deadline.h"
 #include "server/handler.h"
+#include "server/jobq.h"
+#include "server/runners.h"
 #include "server/sessions.h"
 #include "server/openapi.h"
 #include "server/srv.h"
@@ -188,12 +191,49 @@ static int start_daemon(struct server *s, char *err, size_t errlen)
      * line is how a caller (the tests) learns it. */
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     int hostlen = (int)(strrchr(s->cfg.listen, ':') - s->cfg.listen);
-    fprintf(stderr, "kiln serve: listening on http://%.*s:%u (workers %u, queue %u)\n", hostlen,
-            s->cfg.listen, di ? di->port : 0, s->nworkers, s->cfg.queue);
+    fprintf(stderr, "kiln serve: listening on http://%.*s:%u (workers %u, backlog %u, runners %u, "
+            "node %s, queue %s)\n", hostlen, s->cfg.listen, di ? di->port : 0, s->nworkers,
+            s->cfg.backlog, s->cfg.runners ? s->cfg.runners : s->nworkers, s->node,
+            jobq_kind(s->jobq));
     return 0;
 }
 
 static void server_destroy(struct server *s);
+
+/* A callback's last try is over: its outcome is part of the submission. */
+static void callback_done(void *arg, const char *token, bool delivered, unsigned attempts)
+{
+    struct server *s = arg;
+    char err[512];
+    if (jobq_callback_state(s->jobq, token, delivered ? "delivered" : "failed", attempts, err,
+                            sizeof err) < 0)
+        fprintf(stderr, "kiln serve: submission %s: recording its callback: %s\n", token, err);
+}
+
+/* The queue of submissions, the sender of their callbacks and the runners. */
+static int start_submissions(struct server *s, char *err, size_t errlen)
+{
+    if (s->cfg.node_id[0])
+        snprintf(s->node, sizeof s->node, "%s", s->cfg.node_id);
+    else {
+        char host[64] = "kiln";
+        gethostname(host, sizeof host - 1);
+        snprintf(s->node, sizeof s->node, "%.40s-%d", host, (int)getpid());
+    }
+    struct jobq_params jp = { .url = s->cfg.queue, .data_dir = s->cfg.data_dir, .node = s->node,
+                              .keep_s = s->cfg.results_keep_s, .reclaim_ms = s->cfg.reclaim_ms };
+    if (!(s->jobq = jobq_open(&jp, err, errlen)))
+        return -1;
+    struct callbacks_params cp = { .allow = s->cfg.callback_allow,
+                                   .attempts = s->cfg.callback_attempts,
+                                   .timeout_ms = s->cfg.callback_timeout_ms,
+                                   .backoff_ms = s->cfg.callback_backoff_ms,
+                                   .max_pending = 10000, .done = callback_done, .arg = s };
+    if (!(s->callbacks = callbacks_create(&cp, err, errlen)))
+        return err_prefix(err, errlen, "callback_allow");
+    s->runners = runners_create(s, s->cfg.runners ? s->cfg.runners : s->nworkers, err, errlen);
+    return s->runners ? 0 : -1;
+}
 
 static struct server *server_create(const struct srv_config *cfg, char *err, size_t errlen)
 {
@@ -232,8 +272,8 @@ static struct server *server_create(const struct srv_config *cfg, char *err, siz
     s->sessions = sessions_create(s, err, errlen);
     if (!s->sessions)
         goto fail;
-    s->workers = workers_create(s->nworkers, s->cfg.queue, handler_job_run, s, err, errlen);
-    if (!s->workers || start_daemon(s, err, errlen) < 0)
+    s->workers = workers_create(s->nworkers, s->cfg.backlog, handler_job_run, s, err, errlen);
+    if (!s->workers || start_submissions(s, err, errlen) < 0 || start_daemon(s, err, errlen) < 0)
         goto fail;
     return s;
 fail:
@@ -248,6 +288,9 @@ static void server_destroy(struct server *s)
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
     workers_destroy(s->workers); /* after the daemon: nothing can push any more */
+    runners_destroy(s->runners); /* their running jobs end; the queued ones wait in the queue */
+    callbacks_destroy(s->callbacks); /* after the runners, which send them */
+    jobq_close(s->jobq);             /* after the callbacks, which record their outcome */
     sessions_destroy(s->sessions); /* after the workers: no request holds one */
     deadlines_destroy(s->deadlines);
     kiln_engine_destroy(s->engine);

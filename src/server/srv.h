@@ -83,6 +83,7 @@ struct srv_req {
     bool oom;
     char url[256];  /* the path asked for (a job route reads it) */
     bool graceful;  /* the query's graceful=1 (a job route reads it) */
+    char *query_tokens; /* the query's tokens=..., malloc'd (a job route reads it) */
     bool suspended; /* counted in server.suspended */
     bool orphaned;  /* completed while queued: the worker frees it */
     size_t discarded;
@@ -109,6 +110,10 @@ struct server {
     char *openapi; /* the OpenAPI document, minified once */
     size_t openapi_len;
     struct srv_deadlines *deadlines;
+    struct jobq *jobq;             /* where submissions wait (jobq.h) */
+    struct callbacks *callbacks;   /* their callbacks' sender (callback.h) */
+    struct srv_runners *runners;   /* the threads that run them (runners.h) */
+    char node[64];                 /* this node's name (cfg.node_id or HOSTNAME-PID) */
     struct MHD_Daemon *daemon;
     int64_t started_ns;
     pthread_mutex_t lock; /* guards the three below and srv_req.phase/orphaned/suspended */

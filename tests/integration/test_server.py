@@ -18,9 +18,11 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -71,7 +73,14 @@ class Server:
     def __init__(self, *args, env=None, keep_alive=False):
         e = dict(os.environ)
         e.update(env or {})
-        argv = [harness.KILN, "serve", "--listen", "127.0.0.1:0", *map(str, args)]
+        args = [str(a) for a in args]
+        # Each server its own SQLite queue (the data directory is locked by
+        # the server using it), removed by stop() unless the test gave one.
+        self.own_data_dir = None
+        if "--data-dir" not in args and "KILN_DATA_DIR" not in e:
+            self.own_data_dir = tempfile.mkdtemp(prefix="kiln-data-")
+            args += ["--data-dir", self.own_data_dir]
+        argv = [harness.KILN, "serve", "--listen", "127.0.0.1:0", *args]
         if keep_alive:  # the shared server: outlives the test that starts it
             reply = queue.Queue()
             _spawn_requests.put((argv, e, reply))
@@ -103,11 +112,12 @@ class Server:
             line = raw.decode("utf-8", "replace").rstrip("\n")
             with self.lock:
                 self.lines.append(line)
-            m = re.search(r"listening on http://127\.0\.0\.1:(\d+) \(workers (\d+), queue (\d+)\)",
-                          line)
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+) \(workers (\d+), backlog (\d+), "
+                          r"runners (\d+), node (\S+), queue (\S+)\)", line)
             if m:
                 self.port = int(m.group(1))
-                self.workers, self.queue = int(m.group(2)), int(m.group(3))
+                self.workers, self.backlog = int(m.group(2)), int(m.group(3))
+                self.runners, self.node = int(m.group(4)), m.group(5)
                 self.listening.set()
         self.listening.set()
 
@@ -149,6 +159,8 @@ class Server:
         alive = [k for k in kids if os.path.exists(f"/proc/{k}")]
         check(not alive, f"processes of the server still alive: {alive}")
         check("kiln serve: stopped" in self.stderr(), "no 'stopped' line in the log")
+        if self.own_data_dir:
+            shutil.rmtree(self.own_data_dir, ignore_errors=True)
         return rc
 
 

@@ -45,9 +45,9 @@ def concurrent_500_requests():
 
 @test(timeout=90)
 def queue_full_answers_503():
-    srv = Server("--slots", 1, "--warm-slots", 1, "--queue", 1)
+    srv = Server("--slots", 1, "--warm-slots", 1, "--backlog", 1)
     try:
-        capacity = srv.workers + srv.queue  # admitted at once; the rest is refused
+        capacity = srv.workers + srv.backlog  # admitted at once; the rest is refused
         slow = {"code": "sleep 0.8; echo done", "language": "bash"}
 
         def one(_):
@@ -204,12 +204,12 @@ def config_precedence_flag_env_file():
     with tempfile.TemporaryDirectory() as d:
         conf = os.path.join(d, "kiln.conf")
         with open(conf, "w") as f:
-            f.write("# test\nqueue = 7\nrun.cpu_ms.max = 1500\nmax_body = 4096\n")
+            f.write("# test\nbacklog = 7\nrun.cpu_ms.max = 1500\nmax_body = 4096\n")
         body = {"code": "1", "language": "python", "timeout": 2000}
         # file < environment
-        srv = Server("--config", conf, env={"KILN_QUEUE": "9", "KILN_RUN_CPU_MS_MAX": "1300"})
+        srv = Server("--config", conf, env={"KILN_BACKLOG": "9", "KILN_RUN_CPU_MS_MAX": "1300"})
         try:
-            eq(srv.queue, 9, "queue: the environment beats the file")
+            eq(srv.backlog, 9, "backlog: the environment beats the file")
             error_of(execute(srv, body), 400, "limit_out_of_range", "timeout 2000",
                      "[1, 1300] ms")
             error_of(execute(srv, {"code": "#" * 5000, "language": "python"}), 413,
@@ -217,10 +217,10 @@ def config_precedence_flag_env_file():
         finally:
             srv.stop()
         # environment < flags
-        srv = Server("--config", conf, "--queue", 11, "--set", "run.cpu_ms.max=1100",
-                     env={"KILN_QUEUE": "9", "KILN_RUN_CPU_MS_MAX": "1300"})
+        srv = Server("--config", conf, "--backlog", 11, "--set", "run.cpu_ms.max=1100",
+                     env={"KILN_BACKLOG": "9", "KILN_RUN_CPU_MS_MAX": "1300"})
         try:
-            eq(srv.queue, 11, "queue: the flag beats the environment")
+            eq(srv.backlog, 11, "backlog: the flag beats the environment")
             error_of(execute(srv, body), 400, "limit_out_of_range", "timeout 2000",
                      "[1, 1100] ms")
         finally:
@@ -250,7 +250,7 @@ def config_refuses_remote_and_bad_values():
     check(b"slots: '0' is not a whole number in [1, 256]" in err, f"message: {show(err)}")
     rc, out, _ = harness.kiln("serve", "--help")
     eq(rc, 0, "serve --help")
-    for word in ("--listen", "--slots", "--queue", "--max-body", "--keys", "--cors",
+    for word in ("--listen", "--slots", "--backlog", "--queue", "--data-dir", "--max-body", "--keys", "--cors",
                  "--config", "--allow-remote", "--warm-min", "--warm-idle-ms", "--queue-max",
                  "--queue-wait-ms", "run.cpu_ms.max", "KILN_"):
         check(word.encode() in out, f"serve --help does not mention {word}")
