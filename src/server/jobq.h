@@ -66,8 +66,9 @@ struct jobq_params {
     const char *data_dir; /* sqlite: the directory of kiln.db (created if missing) */
     const char *node;     /* this node's name: the Redis consumer, jobq_sub.node */
     uint32_t keep_s;      /* a finished result is kept this long */
-    uint32_t reclaim_ms;  /* redis: a job taken this long ago by a node that has not
-                           * acknowledged it is taken again (XAUTOCLAIM) */
+    uint32_t reclaim_ms;  /* redis: a job whose node has shown no life this long is
+                           * taken again (XAUTOCLAIM); a live node renews its jobs'
+                           * claims every reclaim_ms / 3 (XCLAIM JUSTID) */
 };
 
 struct jobq;

@@ -17,10 +17,10 @@
  *
  * A finished hash expires after keep_s; the sorted set kiln:done (member T,
  * score the expiry in ms) counts the results kept. An entry is pending in
- * the group from its delivery (XREADGROUP, or XAUTOCLAIM once it has gone
- * unacknowledged for reclaim_ms: its node died) until finish or release
- * acknowledge and delete it, in the same script that stores the result or requeues it:
- * a crash before that leaves it pending (reclaimed, run again), after it
+ * the group from its delivery (XREADGROUP, or XAUTOCLAIM when its node has
+ * shown no life for reclaim_ms) until finish or release acknowledge and
+ * delete it, in the same script that stores the result or requeues it: a
+ * crash before that leaves it pending (reclaimed, run again), after it
  * leaves it done. Whatever reads, writes and decides on the same hash runs
  * as one Lua script, so two nodes never interleave on a submission; an
  * entry whose hash says it is stale (cancelled, expired, done, or requeued
@@ -30,17 +30,19 @@
  * borrows one from a pool (a mutex and a short list of idle ones; a new
  * connection when none is idle) and gives it back, or frees it when its
  * connection broke, so the next call reconnects. A take holds its context
- * while it blocks. The mutex also guards the reclaim schedule and cursor.
- * No user string is ever part of a command's text: every argument goes
- * with its length (redisCommandArgv).
+ * while it blocks. The mutex also guards the reclaim schedule and cursor,
+ * the list of runs held here and the heartbeat's stop flag. No user
+ * string is ever part of a command's text: every argument goes with its
+ * length (redisCommandArgv).
  *
- * Limits. XAUTOCLAIM goes by the time since delivery, not by a sign of
- * life: a run longer than reclaim_ms is taken over by another node while
- * it still runs (both finish; the first result stored stays), so
- * reclaim_ms must exceed the longest run. Needs Redis 6.2 (XAUTOCLAIM,
- * exclusive XRANGE); 7.0 also drops entries deleted while pending from the
- * pending list. One server, no Cluster: a script touches keys of several
- * slots. */
+ * Liveness. XAUTOCLAIM goes by the time since an entry's last claim, so a
+ * heartbeat thread claims this process's runs again every reclaim_ms/3:
+ * only a node that stopped (or lost Redis) for reclaim_ms loses its runs.
+ * If it comes back and finishes anyway, the first result stored stays.
+ *
+ * Limits. Needs Redis 6.2 (XAUTOCLAIM, exclusive XRANGE); 7.0 also drops
+ * entries deleted while pending from the pending list. One server, no
+ * Cluster: a script touches keys of several slots. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -72,6 +74,7 @@
 /* XAUTOCLAIM ... COUNT 1 looks at about 10 pending entries; this many steps
  * a turn walk a long pending list faster than one step a second. */
 #define RQ_RECLAIM_STEPS 8
+#define RQ_BEAT_CHUNK 100 /* runs refreshed by one script call */
 
 /* ---------------------------------------------------------------- scripts */
 
@@ -83,6 +86,7 @@ enum rq_script_id {
     RQ_RELEASE,
     RQ_CALLBACK,
     RQ_STATS,
+    RQ_BEAT,
     RQ_NSCRIPTS
 };
 
@@ -195,10 +199,25 @@ static const char RQ_LUA_STATS[] =
     "if #r > 0 then oldest = r[1][1] end\n"
     "return {len, pending, done, oldest}\n";
 
+/* KEYS stream; ARGV group, node, then entry ids. Resets the idle time of
+ * those of them still pending with this node (XCLAIM to itself, JUSTID:
+ * no delivery counted), so that XAUTOCLAIM leaves a live run alone; one
+ * another node has taken over stays that node's. */
+static const char RQ_LUA_BEAT[] =
+    "local n = 0\n"
+    "for i = 3, #ARGV do\n"
+    "  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)\n"
+    "  if p[1] and p[1][2] == ARGV[2] then\n"
+    "    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')\n"
+    "    n = n + 1\n"
+    "  end\n"
+    "end\n"
+    "return n\n";
+
 static const char *const rq_script_body[RQ_NSCRIPTS] = {
     [RQ_SUBMIT] = RQ_LUA_SUBMIT, [RQ_CANCEL] = RQ_LUA_CANCEL,   [RQ_START] = RQ_LUA_START,
     [RQ_FINISH] = RQ_LUA_FINISH, [RQ_RELEASE] = RQ_LUA_RELEASE, [RQ_CALLBACK] = RQ_LUA_CALLBACK,
-    [RQ_STATS] = RQ_LUA_STATS,
+    [RQ_STATS] = RQ_LUA_STATS,   [RQ_BEAT] = RQ_LUA_BEAT,
 };
 
 /* ---------------------------------------------------------------- the store */
@@ -215,6 +234,12 @@ struct rq {
     size_t nidle;
     int64_t reclaim_due_ms;  /* monotonic */
     char reclaim_cursor[64]; /* where XAUTOCLAIM's walk of the pending list stands */
+    char (*held)[64];        /* handles of the runs taken here and not yet ended */
+    size_t nheld, capheld;
+    pthread_cond_t wake; /* the heartbeat's sleep */
+    bool stop;
+    pthread_t beat;
+    bool beat_started;
 };
 
 /* The id of a stream entry, and the token it names ("" if it names none). */
@@ -585,10 +610,8 @@ static int rq_sub_fill(struct rq *q, const char *token, const redisReply *r, str
     }
     if (!has_state || !out->request) {
         jobq_sub_free(out);
-        return err_set(err, errlen,
-                       "redis %s:%d: " RQ_SUB_PREFIX "%s lacks a valid state or "
-                       "its request",
-                       q->host, q->port, token);
+        return err_set(err, errlen, "redis %s:%d: %s%s: no valid state, or no request", q->host,
+                       q->port, RQ_SUB_PREFIX, token);
     }
     return 1;
 }
@@ -706,6 +729,111 @@ static int rq_cancel(struct jobq *jq, const char *token, char *err, size_t errle
     int rc = rq_eval_int(q, RQ_CANCEL, "cancel", &a, err, errlen);
     argv_free(&a);
     return rc;
+}
+
+/* ---------------------------------------------------------------- heartbeat */
+
+/* XAUTOCLAIM goes by the time since an entry was delivered or last
+ * claimed, not by its node's life: without this a run longer than
+ * reclaim_ms would be taken over while it still runs. So a thread of the
+ * store claims this process's runs again (to itself) every third of
+ * reclaim_ms, however busy the runners are. A run left out of the list
+ * (no memory) is only reclaimed earlier: never lost. */
+static void rq_held_add(struct rq *q, const char *handle)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->nheld == q->capheld) {
+        size_t cap = q->capheld ? 2 * q->capheld : 16;
+        char(*h)[64] = realloc(q->held, cap * sizeof *h);
+        if (h) {
+            q->held = h;
+            q->capheld = cap;
+        }
+    }
+    if (q->nheld < q->capheld)
+        snprintf(q->held[q->nheld++], 64, "%s", handle);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* At the call that ends the run, whatever its outcome: a run whose result
+ * cannot be stored is left to be reclaimed, as jobq.h promises. */
+static void rq_held_drop(struct rq *q, const char *handle)
+{
+    pthread_mutex_lock(&q->lock);
+    for (size_t i = 0; i < q->nheld; i++)
+        if (!strcmp(q->held[i], handle)) {
+            memcpy(q->held[i], q->held[--q->nheld], 64);
+            break;
+        }
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* Claims ids[0..n) again; a failure is left to the next beat (there is no
+ * caller to tell), and at worst a run is reclaimed early. */
+static void rq_beat_send(struct rq *q, char (*ids)[64], size_t n)
+{
+    char err[256];
+    redisContext *c = rq_get(q, err, sizeof err);
+    for (size_t i = 0; c && i < n; i += RQ_BEAT_CHUNK) {
+        struct rq_argv a = {0};
+        rq_eval_begin(&a, q, RQ_BEAT, 1);
+        argv_strs(&a, RQ_STREAM, RQ_GROUP, q->node, NULL);
+        for (size_t k = i; k < n && k < i + RQ_BEAT_CHUNK; k++)
+            argv_str(&a, ids[k]);
+        freeReplyObject(rq_eval(q, c, RQ_BEAT, "heartbeat", &a, err, sizeof err));
+        argv_free(&a);
+    }
+    if (c)
+        rq_put(q, c);
+}
+
+static void *rq_beat_main(void *arg)
+{
+    struct rq *q = arg;
+    int64_t every_ms = q->reclaim_ms / 3 > 50 ? q->reclaim_ms / 3 : 50;
+    pthread_mutex_lock(&q->lock);
+    while (!q->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += (time_t)(every_ms / 1000);
+        until.tv_nsec += (long)(every_ms % 1000) * 1000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        while (!q->stop && pthread_cond_timedwait(&q->wake, &q->lock, &until) == 0)
+            ;
+        size_t n = q->stop ? 0 : q->nheld;
+        char(*ids)[64] = n ? malloc(n * sizeof *ids) : NULL;
+        if (ids)
+            memcpy(ids, q->held, n * sizeof *ids);
+        pthread_mutex_unlock(&q->lock);
+        if (ids)
+            rq_beat_send(q, ids, n);
+        free(ids);
+        pthread_mutex_lock(&q->lock);
+    }
+    pthread_mutex_unlock(&q->lock);
+    return NULL;
+}
+
+/* The heartbeat's condition variable waits on CLOCK_MONOTONIC: a step of
+ * the wall clock neither stalls nor hurries it. */
+static int rq_beat_start(struct rq *q, char *err, size_t errlen)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&q->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    int e = pthread_create(&q->beat, NULL, rq_beat_main, q);
+    if (e) {
+        pthread_cond_destroy(&q->wake);
+        errno = e;
+        return err_set(err, errlen, "queue: redis: starting the heartbeat thread: %m");
+    }
+    q->beat_started = true;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- take */
@@ -873,6 +1001,8 @@ static int rq_take(struct jobq *jq, int wait_ms, struct jobq_job *out, char *err
         if (rc != 0 || rq_mono_ms() >= deadline)
             break;
     }
+    if (rc > 0)
+        rq_held_add(q, out->handle);
     rq_put(q, c);
     return rc;
 }
@@ -886,6 +1016,7 @@ static int rq_finish(struct jobq *jq, const struct jobq_job *j, const char *resu
     char key[64];
     if (rq_sub_key(key, j->token) < 0 || !result_json)
         return rq_fail(q, err, errlen, "finish", "no result, or the job's token is not one");
+    rq_held_drop(q, j->handle);
     int64_t now = jobq_now_ms(), keep_ms = (int64_t)q->keep_s * 1000;
     struct rq_argv a = {0};
     rq_eval_begin(&a, q, RQ_FINISH, 3);
@@ -905,6 +1036,7 @@ static int rq_release(struct jobq *jq, const struct jobq_job *j, char *err, size
     char key[64];
     if (rq_sub_key(key, j->token) < 0)
         return rq_fail(q, err, errlen, "release", "the job's token is empty or too long");
+    rq_held_drop(q, j->handle);
     struct rq_argv a = {0};
     rq_eval_begin(&a, q, RQ_RELEASE, 2);
     argv_strs(&a, key, RQ_STREAM, j->handle, q->node, j->token, RQ_GROUP, NULL);
@@ -978,8 +1110,17 @@ static int rq_stats(struct jobq *jq, struct jobq_stats *out, char *err, size_t e
 static void rq_close(struct jobq *jq)
 {
     struct rq *q = (struct rq *)jq;
+    if (q->beat_started) {
+        pthread_mutex_lock(&q->lock);
+        q->stop = true;
+        pthread_cond_signal(&q->wake);
+        pthread_mutex_unlock(&q->lock);
+        pthread_join(q->beat, NULL);
+        pthread_cond_destroy(&q->wake);
+    }
     for (size_t i = 0; i < q->nidle; i++)
         redisFree(q->idle[i]);
+    free(q->held);
     pthread_mutex_destroy(&q->lock);
     free(q);
 }
@@ -1085,5 +1226,9 @@ struct jobq *jobq_redis_open(const struct jobq_params *p, char *err, size_t errl
         return NULL;
     }
     rq_put(q, c);
+    if (q->reclaim_ms && rq_beat_start(q, err, errlen) < 0) {
+        rq_close(&q->base);
+        return NULL;
+    }
     return &q->base;
 }

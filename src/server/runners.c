@@ -166,20 +166,18 @@ static void run_job(struct srv_runners *rs, struct jobq_job *j)
     else
         rc = execute(s, &jr, outcome);
     jreq_free(&jr);
-    if (rc == KILN_ERR_BUSY) {
+    char *text = rc == KILN_ERR_BUSY ? NULL : cJSON_PrintUnformatted(outcome);
+    if (!text) { /* no slot, or no memory to store the outcome: back to the queue */
         if (jobq_release(s->jobq, j, err, sizeof err) < 0)
             fprintf(stderr, "kiln serve: submission %s: giving it back: %s\n", j->token, err);
         count(rs, &rs->requeued, 0);
         poll(NULL, 0, 50); /* the engine's slots are taken: let them drain */
-    } else {
-        char *text = cJSON_PrintUnformatted(outcome);
-        if (text && finish(rs, j, text) == 0) {
-            count(rs, &rs->completed, 0);
-            if (j->callback_url)
-                send_callback(s, j);
-        }
-        free(text);
+    } else if (finish(rs, j, text) == 0) {
+        count(rs, &rs->completed, 0);
+        if (j->callback_url)
+            send_callback(s, j);
     }
+    free(text);
     cJSON_Delete(outcome);
 }
 

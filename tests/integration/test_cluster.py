@@ -102,8 +102,8 @@ def a_killed_node_loses_no_job():
     redis = Redis()
     srvs = []
     try:
-        # Short limits, so that a job left by a dead node is reclaimed soon
-        # (reclaim_ms must exceed the longest run a node may be busy with).
+        # A job left by a dead node is reclaimed reclaim_ms after its last
+        # heartbeat; live nodes renew theirs every reclaim_ms / 3.
         extra = ("--reclaim-ms", 4000, "--runners", 2)
         srvs = nodes(redis, 3, *extra)
         victim = srvs[0]
