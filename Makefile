@@ -10,6 +10,7 @@
 #   make languages  the Debian packages of the languages' toolchains (LANGS="go rust"; none: all)
 #   make bench-languages  median hello-world time of each installed language over HTTP
 #   make bench-interactive  first-output latency of SSE and the WebSocket, stdin round trips
+#   make bench-cluster  submissions per second on 1, 2 and 3 nodes sharing one Redis
 #   make install    kiln, libkiln (.a, .so, kiln.pc), kiln.h, the languages, kiln(1)
 #                   under PREFIX (/usr/local), DESTDIR for packaging
 #   make format     clang-format over the sources
@@ -175,7 +176,7 @@ SERVER_OBJS := $(SERVER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/%)
 
 .PHONY: all deps check check-san test-unit test-integration bench bench-http bench-interactive soak format clean serve
-.PHONY: fuzz fuzz-build fuzz-toolchain languages bench-languages
+.PHONY: fuzz fuzz-build fuzz-toolchain languages bench-languages bench-cluster
 all: deps $(BUILD)/kiln $(BUILD)/libkiln.a $(if $(SANITIZE),,$(V8_SO))
 
 deps:
@@ -265,6 +266,10 @@ bench-http: all
 # WebSocket), and a line's round trip through a running program's stdin.
 bench-interactive: all
 	python3 bench/interactive.py --kiln $(BUILD)/kiln --runs $(or $(RUNS),200) --lines 200
+
+# Submissions per second on one, two and three nodes sharing one Redis.
+bench-cluster: all
+	python3 bench/cluster.py --count $(or $(COUNT),2000)
 
 # The server on a free loopback port under legitimate runs, attacks and abuse
 # from SOAK_CONCURRENCY clients; fails on a failed legitimate request, memory
