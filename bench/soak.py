@@ -54,7 +54,7 @@ STOP_TIMEOUT_S = 60          # SIGTERM to exit
 # Sized so that no legitimate request is ever refused at the soak's concurrency:
 # every client's request fits the worker queue and each warm pool's queue, and
 # a request may wait in a pool as long as the slowest mix ahead of it takes.
-SERVER_ARGS = ["--queue", "1024", "--queue-max", "256", "--queue-wait-ms", "120000",
+SERVER_ARGS = ["--backlog", "1024", "--queue-max", "256", "--queue-wait-ms", "120000",
                "--max-connections", "1024", "--idle-timeout-s", str(IDLE_TIMEOUT_S),
                "--drain-ms", "20000"]
 
