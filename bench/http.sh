@@ -14,7 +14,7 @@ command -v wrk >/dev/null || { echo "bench: installing wrk" >&2; apt-get install
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 work=$(mktemp -d)
-"$kiln" serve --listen "127.0.0.1:$port" --queue 256 ${KILN_BENCH_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
+"$kiln" serve --listen "127.0.0.1:$port" --backlog 256 ${KILN_BENCH_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done
