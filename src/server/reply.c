@@ -58,6 +58,14 @@ void reply_error(struct srv_reply *r, enum srv_api api, unsigned status, const c
     reply_json(r, status, doc);
 }
 
+void reply_v1_data(struct srv_reply *r, unsigned status, cJSON *data)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddBoolToObject(doc, "success", true);
+    cJSON_AddItemToObject(doc, "data", data);
+    reply_json(r, status, doc);
+}
+
 void reply_engine_error(struct srv_reply *r, enum srv_api api, int rc, const char *err)
 {
     switch (rc) {

@@ -10,6 +10,9 @@
 /* Serialises doc (then deleted) as the reply's body. */
 void reply_json(struct srv_reply *r, unsigned status, cJSON *doc);
 
+/* A v1 success: {"success": true, "data": data} (data is taken over). */
+void reply_v1_data(struct srv_reply *r, unsigned status, cJSON *data);
+
 /* An error in the shape of the API: v1 {"success":false,"error":{"code",
  * "message"}}, v2 (Piston) {"message","code"}. */
 void reply_error(struct srv_reply *r, enum srv_api api, unsigned status, const char *code,

@@ -336,14 +336,6 @@ static cJSON *status_json(struct srv_sessions *ss, struct srv_session *it)
     return o;
 }
 
-static void reply_data(struct srv_req *r, unsigned status, cJSON *data)
-{
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddBoolToObject(doc, "success", true);
-    cJSON_AddItemToObject(doc, "data", data);
-    reply_json(&r->reply, status, doc);
-}
-
 static void reply_gone(struct srv_req *r, const struct srv_session *it, const char *why)
 {
     reply_error(&r->reply, SRV_API_V1, 410, "session_ended", "session %s has ended: %s", it->id,
@@ -442,7 +434,7 @@ static void open_session(struct srv_sessions *ss, struct srv_req *r)
         reply_error(&r->reply, SRV_API_V1, 500, "internal_error", "out of memory");
         return;
     }
-    reply_data(r, 201, status_json(ss, it));
+    reply_v1_data(&r->reply, 201, status_json(ss, it));
     release(ss, it);
 }
 
@@ -462,7 +454,7 @@ static void list_sessions(struct srv_sessions *ss, struct srv_req *r)
         cJSON_AddItemToArray(list, status_json(ss, held[i]));
         release(ss, held[i]);
     }
-    reply_data(r, 200, list);
+    reply_v1_data(&r->reply, 200, list);
 }
 
 /* The cell's reply: the execute reply, with the session's state. */
@@ -548,7 +540,7 @@ static void delete_session(struct srv_sessions *ss, struct srv_req *r, struct sr
     cJSON *data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "id", it->id);
     cJSON_AddBoolToObject(data, "deleted", true);
-    reply_data(r, 200, data);
+    reply_v1_data(&r->reply, 200, data);
 }
 
 /* The session named by the URL, held, or a reply saying why not. */
@@ -587,7 +579,7 @@ static void one_session(struct srv_sessions *ss, struct srv_req *r, const char *
     if (del)
         delete_session(ss, r, it);
     else if (get)
-        reply_data(r, 200, status_json(ss, it));
+        reply_v1_data(&r->reply, 200, status_json(ss, it));
     else if (ended)
         reply_gone(r, it, it->ended);
     else

@@ -81,14 +81,6 @@ static int check_one(struct server *s, const char *body, size_t len, struct jreq
     return 0;
 }
 
-static void reply_data(struct srv_req *r, unsigned status, cJSON *data)
-{
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddBoolToObject(doc, "success", true);
-    cJSON_AddItemToObject(doc, "data", data);
-    reply_json(&r->reply, status, doc);
-}
-
 static cJSON *token_json(const char *token)
 {
     cJSON *o = cJSON_CreateObject();
@@ -125,7 +117,7 @@ static void create_one(struct server *s, struct srv_req *r)
     else if (jobq_submit(s->jobq, &n, 1, err, sizeof err) < 0)
         store_failed(r, err);
     else
-        reply_data(r, 201, token_json(n.token));
+        reply_v1_data(&r->reply, 201, token_json(n.token));
     free(text);
     jreq_free(&jr);
 }
@@ -194,7 +186,7 @@ static void create_batch(struct server *s, struct srv_req *r)
         cJSON *data = cJSON_CreateObject(), *out = cJSON_AddArrayToObject(data, "submissions");
         for (int i = 0; i < n; i++)
             cJSON_AddItemToArray(out, token_json(items[i].token));
-        reply_data(r, 201, data);
+        reply_v1_data(&r->reply, 201, data);
     }
     for (int i = 0; items && texts && i < n; i++) {
         free(texts[i]);
@@ -295,7 +287,7 @@ static void get_one(struct server *s, struct srv_req *r, const char *token)
         not_found(r, token);
     if (rc != 1)
         return;
-    reply_data(r, 200, submission_json(&sub));
+    reply_v1_data(&r->reply, 200, submission_json(&sub));
     jobq_sub_free(&sub);
 }
 
@@ -339,7 +331,7 @@ static void get_batch(struct server *s, struct srv_req *r)
         reply_error(&r->reply, SRV_API_V1, 400, "invalid_field", "tokens=T1,T2,... is required");
         return;
     }
-    reply_data(r, 200, data);
+    reply_v1_data(&r->reply, 200, data);
 }
 
 static void delete_one(struct server *s, struct srv_req *r, const char *token)
@@ -364,7 +356,7 @@ static void delete_one(struct server *s, struct srv_req *r, const char *token)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "token", token);
         cJSON_AddStringToObject(o, "state", "deleted");
-        reply_data(r, 200, o);
+        reply_v1_data(&r->reply, 200, o);
     }
 }
 

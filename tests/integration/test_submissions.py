@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 
+import harness
 from harness import test, check, eq
 from test_server import Server, call, error_of, shared, health
 
@@ -182,7 +183,6 @@ def data_dir_is_one_servers():
     with tempfile.TemporaryDirectory() as d:
         srv = Server("--data-dir", d)
         try:
-            import harness
             rc, _, err = harness.kiln("serve", "--listen", "127.0.0.1:0", "--data-dir", d,
                                       timeout=30)
             eq(rc, 125, "a second server on the same data directory")
